@@ -1,0 +1,54 @@
+"""One error shape for the API: `{"detail": ..., "errors": {...}}`, never a 500 for bad input."""
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler
+
+
+class ApplicationError(Exception):
+    """A business rule refused the request. Services raise it; the API answers 400 (or `status`)."""
+
+    def __init__(
+        self, message: str, *, extra: dict[str, Any] | None = None, status_code: int = 400
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.extra = extra or {}
+        self.status_code = status_code
+
+
+def _as_drf_exception(exc: Exception) -> Exception:
+    if isinstance(exc, DjangoValidationError):
+        if hasattr(exc, "error_dict"):
+            return exceptions.ValidationError(exc.message_dict)
+        return exceptions.ValidationError({"non_field_errors": exc.messages})
+    if isinstance(exc, Http404):
+        return exceptions.NotFound()
+    if isinstance(exc, DjangoPermissionDenied):
+        return exceptions.PermissionDenied()
+    return exc
+
+
+def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    if isinstance(exc, ApplicationError):
+        return Response({"detail": exc.message, "errors": exc.extra}, status=exc.status_code)
+
+    exc = _as_drf_exception(exc)
+    response = exception_handler(exc, context)
+    if response is None:
+        return None
+    if isinstance(exc, exceptions.ValidationError):
+        errors = (
+            response.data
+            if isinstance(response.data, dict)
+            else {"non_field_errors": response.data}
+        )
+        response.data = {"detail": "Invalid input.", "errors": errors}
+    elif response.status_code >= status.HTTP_400_BAD_REQUEST and "errors" not in response.data:
+        response.data = {"detail": response.data.get("detail", ""), "errors": {}}
+    return response

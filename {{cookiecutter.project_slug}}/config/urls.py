@@ -1,0 +1,14 @@
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("", include("apps.common.urls")),
+{%- if cookiecutter.include_example_apps == "y" %}
+    path("api/missions/", include("apps.missions.urls")),
+    path("api/reward-logs/", include("apps.reward_logs.urls")),
+{%- endif %}
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
+]
