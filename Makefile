@@ -1,0 +1,19 @@
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+
+.PHONY: demo test clean
+
+$(BIN)/cookiecutter: requirements.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --disable-pip-version-check -r requirements.txt
+	touch $@
+
+demo: $(BIN)/cookiecutter  ## bake the defaults, install, seed and serve (DEMO_CHECK=1: check and stop)
+	$(BIN)/python tools/demo.py
+
+test: $(BIN)/cookiecutter  ## bake every combination and prove each one works
+	$(BIN)/pytest tests
+
+clean:
+	rm -rf $(VENV) .cache .demo .artifacts

@@ -1,0 +1,111 @@
+"""Bake every supported combination of the options and prove each one is a working project."""
+
+from __future__ import annotations
+
+import itertools
+import re
+import secrets
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import POSTGRES_URL, run
+from tools.project import bake
+
+EXAMPLE_APPS = ("y", "n")
+DOCKER = ("y", "n")
+CI_PROVIDERS = ("github", "gitlab", "none")
+PYTHON_VERSIONS = ("3.11", "3.12", "3.13")
+
+# Every yes/no and choice combination; the Python version is sampled round-robin so each
+# version is baked several times without multiplying the matrix by three.
+MATRIX = [
+    {
+        "include_example_apps": examples,
+        "use_docker": docker,
+        "ci_provider": ci,
+        "python_version": PYTHON_VERSIONS[index % len(PYTHON_VERSIONS)],
+    }
+    for index, (examples, docker, ci) in enumerate(
+        itertools.product(EXAMPLE_APPS, DOCKER, CI_PROVIDERS)
+    )
+]
+
+FEATURE_FILES = {
+    "examples": ["apps/missions", "apps/reward_logs"],
+    "docker": ["Dockerfile", "docker-compose.yml", ".dockerignore"],
+    "github": [".github/workflows/ci.yml"],
+    "gitlab": [".gitlab-ci.yml"],
+}
+# Words that may only appear in a project that has the feature.
+FEATURE_WORDS = {
+    "examples": re.compile(r"\bmissions\b|reward_logs|reward-logs|MissionRewardLog"),
+    "docker": re.compile(r"docker", re.IGNORECASE),
+    "github": re.compile(r"\.github|GitHub Actions"),
+    "gitlab": re.compile(r"gitlab", re.IGNORECASE),
+}
+# Django templates are copied without rendering, so their {{ }} and {% %} are Django's own.
+UNRENDERED = re.compile(r"\{\{|\{%|cookiecutter")
+
+
+def matrix_id(answers: dict[str, str]) -> str:
+    return "examples_{include_example_apps}-docker_{use_docker}-ci_{ci_provider}-py{python_version}".format(
+        **answers
+    )
+
+
+def project_files(project: Path) -> list[Path]:
+    return [path for path in project.rglob("*") if path.is_file() and "__pycache__" not in path.parts]
+
+
+def features_on(answers: dict[str, str]) -> dict[str, bool]:
+    return {
+        "examples": answers["include_example_apps"] == "y",
+        "docker": answers["use_docker"] == "y",
+        "github": answers["ci_provider"] == "github",
+        "gitlab": answers["ci_provider"] == "gitlab",
+    }
+
+
+def production_env() -> dict[str, str]:
+    return {
+        "DJANGO_SETTINGS_MODULE": "config.settings.production",
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+        "DJANGO_ALLOWED_HOSTS": "backoffice.example.com",
+        "DATABASE_URL": POSTGRES_URL,
+        "REDIS_URL": "redis://127.0.0.1:6379/0",
+    }
+
+
+@pytest.mark.parametrize("answers", MATRIX, ids=matrix_id)
+def test_bake_combination_renders_cleanly_and_passes_its_checks(tmp_path, project_python, answers):
+    project = bake(tmp_path, **answers)
+    files = project_files(project)
+
+    for path in files:
+        relative = path.relative_to(project)
+        assert not UNRENDERED.search(str(relative)), f"unrendered file name {relative}"
+        if "templates" in relative.parts and path.suffix == ".html":
+            assert "cookiecutter" not in path.read_text(), f"unrendered text in {relative}"
+            continue
+        match = UNRENDERED.search(path.read_text())
+        assert match is None, f"unrendered {match.group()!r} in {relative}"
+
+    for feature, on in features_on(answers).items():
+        for relative in FEATURE_FILES[feature]:
+            assert (project / relative).exists() == on, f"{relative} present={not on} with {feature}={on}"
+        if not on:
+            for path in files:
+                found = FEATURE_WORDS[feature].search(path.read_text())
+                assert found is None, f"{path.relative_to(project)} mentions {found.group()!r}"
+
+    bin_dir = project_python.parent
+    run([bin_dir / "ruff", "check", "."], project)
+    run([bin_dir / "ruff", "format", "--check", "."], project)
+    run([project_python, "manage.py", "check", "--fail-level", "WARNING"], project)
+    run([project_python, "manage.py", "makemigrations", "--check", "--dry-run"], project)
+    run(
+        [project_python, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        project,
+        env=production_env(),
+    )

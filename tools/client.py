@@ -1,0 +1,70 @@
+"""A small HTTP client for a running baked project: basic auth, JSON, CSV, export polling.
+
+Standard library only, so `make demo` can use it before anything else is installed.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass
+class Response:
+    status: int
+    headers: dict[str, str]
+    body: bytes
+
+    def json(self) -> Any:
+        return json.loads(self.body)
+
+
+class ApiClient:
+    def __init__(self, base_url: str, username: str | None = None, password: str | None = None):
+        self.base_url = base_url.rstrip("/")
+        self.auth = None
+        if username is not None:
+            token = base64.b64encode(f"{username}:{password}".encode()).decode()
+            self.auth = f"Basic {token}"
+
+    def request(self, method: str, url: str, data: Any = None, timeout: float = 60) -> Response:
+        if url.startswith("/"):
+            url = self.base_url + url
+        headers = {"Accept": "application/json, text/csv, */*"}
+        body = None
+        if self.auth and url.startswith(self.base_url):
+            headers["Authorization"] = self.auth
+        if data is not None:
+            body = json.dumps(data).encode()
+            headers["Content-Type"] = "application/json"
+        request = urllib.request.Request(url, data=body, headers=headers, method=method)  # noqa: S310
+        try:
+            with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
+                return Response(response.status, dict(response.headers), response.read())
+        except urllib.error.HTTPError as error:
+            return Response(error.code, dict(error.headers), error.read())
+
+    def get(self, url: str, **kwargs: Any) -> Response:
+        return self.request("GET", url, **kwargs)
+
+    def post(self, url: str, data: Any = None, **kwargs: Any) -> Response:
+        return self.request("POST", url, data=data, **kwargs)
+
+    def poll_export(self, status_url: str, timeout: float = 120, interval: float = 0.3) -> list[dict]:
+        """Poll an export job's status until it ends; return every status seen, in order."""
+        seen: list[dict] = []
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            response = self.get(status_url)
+            if response.status != 200:
+                raise AssertionError(f"status URL answered {response.status}: {response.body[:300]!r}")
+            seen.append(response.json())
+            if seen[-1]["status"] in ("succeeded", "failed"):
+                return seen
+            time.sleep(interval)
+        raise AssertionError(f"export did not finish within {timeout:.0f}s; last status {seen[-1:]}")
