@@ -10,7 +10,7 @@ $(BIN)/cookiecutter: requirements.txt
 	touch $@
 
 demo: $(BIN)/cookiecutter  ## bake the defaults, install, seed and serve (DEMO_CHECK=1: check and stop)
-	$(BIN)/python tools/demo.py
+	$(BIN)/python -m tools.demo
 
 test: $(BIN)/cookiecutter  ## bake every combination and prove each one works
 	$(BIN)/pytest tests

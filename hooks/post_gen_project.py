@@ -41,7 +41,7 @@ def main() -> None:
     if "{{ cookiecutter.use_docker }}" != "y":
         remove(FEATURE_PATHS["docker"])
     for provider in ("github", "gitlab"):
-        if "{{ cookiecutter.ci_provider }}" != provider:
+        if provider != "{{ cookiecutter.ci_provider }}":
             remove(FEATURE_PATHS[provider])
     write_local_env()
     print(

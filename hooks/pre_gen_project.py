@@ -12,10 +12,28 @@ import zoneinfo
 # Top-level modules the generated project imports: a slug with one of these names
 # would shadow it and break the project in confusing ways.
 SHADOWED_MODULES = {
-    "apps", "boto3", "botocore", "celery", "config", "django", "django_filters",
-    "django_redis", "drf_spectacular", "environ", "factory", "kombu", "manage",
-    "model_bakery", "moto", "psycopg", "pytest", "redis", "rest_framework",
-    "site", "test", "tests",
+    "apps",
+    "boto3",
+    "botocore",
+    "celery",
+    "config",
+    "django",
+    "django_filters",
+    "django_redis",
+    "drf_spectacular",
+    "environ",
+    "factory",
+    "kombu",
+    "manage",
+    "model_bakery",
+    "moto",
+    "psycopg",
+    "pytest",
+    "redis",
+    "rest_framework",
+    "site",
+    "test",
+    "tests",
 }
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}(-[a-z0-9]{2,8})*$")

@@ -26,9 +26,7 @@ MATRIX = [
         "ci_provider": ci,
         "python_version": PYTHON_VERSIONS[index % len(PYTHON_VERSIONS)],
     }
-    for index, (examples, docker, ci) in enumerate(
-        itertools.product(EXAMPLE_APPS, DOCKER, CI_PROVIDERS)
-    )
+    for index, (examples, docker, ci) in enumerate(itertools.product(EXAMPLE_APPS, DOCKER, CI_PROVIDERS))
 ]
 
 FEATURE_FILES = {

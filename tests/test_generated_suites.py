@@ -29,9 +29,7 @@ def test_baked_project_suite_passes_on_sqlite(tmp_path, project_python, examples
     assert passed_count(output) > 0
 
 
-def test_default_project_suite_passes_on_postgresql_and_redis(
-    tmp_path, project_python, services_available
-):
+def test_default_project_suite_passes_on_postgresql_and_redis(tmp_path, project_python, services_available):
     project = bake(tmp_path)
     database = POSTGRES_URL.rsplit("/", 1)[0] + f"/template_{tmp_path.name.replace('-', '_')}"
 
@@ -43,7 +41,13 @@ def test_default_project_suite_passes_on_postgresql_and_redis(
 
     print(f"default project: {passed_count(output)} passed on PostgreSQL + Redis")
     vendor = run(
-        [project_python, "manage.py", "shell", "-c", "from django.db import connection; print(connection.vendor)"],
+        [
+            project_python,
+            "manage.py",
+            "shell",
+            "-c",
+            "from django.db import connection; print(connection.vendor)",
+        ],
         project,
         env={"DJANGO_SETTINGS_MODULE": "config.settings.test", "DATABASE_URL": database},
     )

@@ -13,7 +13,16 @@ from tools.project import TEMPLATE_DIR, bake
 
 def bake_cli(output_dir: Path, *answers: str) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "cookiecutter", "--no-input", "-o", str(output_dir), str(TEMPLATE_DIR), *answers],
+        [
+            sys.executable,
+            "-m",
+            "cookiecutter",
+            "--no-input",
+            "-o",
+            str(output_dir),
+            str(TEMPLATE_DIR),
+            *answers,
+        ],
         capture_output=True,
         text=True,
         timeout=120,

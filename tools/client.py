@@ -42,9 +42,9 @@ class ApiClient:
         if data is not None:
             body = json.dumps(data).encode()
             headers["Content-Type"] = "application/json"
-        request = urllib.request.Request(url, data=body, headers=headers, method=method)  # noqa: S310
+        request = urllib.request.Request(url, data=body, headers=headers, method=method)
         try:
-            with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
+            with urllib.request.urlopen(request, timeout=timeout) as response:
                 return Response(response.status, dict(response.headers), response.read())
         except urllib.error.HTTPError as error:
             return Response(error.code, dict(error.headers), error.read())

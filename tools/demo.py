@@ -19,11 +19,9 @@ import sys
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from tools.client import ApiClient  # noqa: E402
-from tools.project import TEMPLATE_DIR, bake, ensure_project_venv  # noqa: E402
-from tools.stack import Stack, StackError, port_is_free  # noqa: E402
+from tools.client import ApiClient
+from tools.project import TEMPLATE_DIR, bake, ensure_project_venv
+from tools.stack import Stack, StackError, port_is_free
 
 ADMIN_USERNAME = "admin"
 
@@ -37,7 +35,7 @@ def prepare_project(demo_dir: Path) -> Path:
 
 
 def manage(python: Path, project: Path, env: dict[str, str], *args: str) -> None:
-    subprocess.run([str(python), "manage.py", *args], cwd=project, env=env, check=True)  # noqa: S603
+    subprocess.run([str(python), "manage.py", *args], cwd=project, env=env, check=True)
 
 
 def demo_env(python: Path, s3_port: int) -> dict[str, str]:
@@ -126,8 +124,15 @@ def main() -> int:
     password = secrets.token_urlsafe(12)
     manage(python, project, env, "migrate", "--no-input", "-v", "0")
     manage(
-        python, project, {**env, "DJANGO_SUPERUSER_PASSWORD": password},
-        "createsuperuser", "--no-input", "--username", ADMIN_USERNAME, "--email", "admin@example.com",
+        python,
+        project,
+        {**env, "DJANGO_SUPERUSER_PASSWORD": password},
+        "createsuperuser",
+        "--no-input",
+        "--username",
+        ADMIN_USERNAME,
+        "--email",
+        "admin@example.com",
     )
     if has_example_apps(project):
         manage(python, project, env, "seed_demo_data", "--logs", "2000")
@@ -139,10 +144,22 @@ def main() -> int:
             stack.wait_for_http("s3", f"http://127.0.0.1:{s3_port}/")
             manage(python, project, env, "create_export_bucket")
             stack.start("web", [str(python), "manage.py", "runserver", "--noreload", f"127.0.0.1:{port}"])
-            stack.start("worker", [
-                str(python), "-m", "celery", "-A", "config", "worker", "--beat",
-                "--loglevel", "info", "--schedule", ".local/celerybeat-schedule",
-            ])
+            stack.start(
+                "worker",
+                [
+                    str(python),
+                    "-m",
+                    "celery",
+                    "-A",
+                    "config",
+                    "worker",
+                    "--beat",
+                    "--loglevel",
+                    "info",
+                    "--schedule",
+                    ".local/celerybeat-schedule",
+                ],
+            )
             stack.wait_for_http("web", f"{base_url}/health/")
             stack.wait_for_log("worker", " ready.")
         except StackError as error:

@@ -47,7 +47,7 @@ class Stack:
         self.log_dir.mkdir(parents=True, exist_ok=True)
         log_path = self.log_dir / f"{name}.log"
         with log_path.open("ab") as log:
-            popen = subprocess.Popen(  # noqa: S603 - our own commands
+            popen = subprocess.Popen(
                 args,
                 cwd=self.cwd,
                 env=self.env,
@@ -85,7 +85,7 @@ class Stack:
             if process.popen.poll() is not None:
                 raise StackError(f"{name} exited with {process.popen.returncode}:\n{process.log_tail()}")
             try:
-                urllib.request.urlopen(url, timeout=2)  # noqa: S310 - our own local URL
+                urllib.request.urlopen(url, timeout=2)
             except urllib.error.HTTPError:
                 return
             except OSError:
