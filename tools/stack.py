@@ -43,14 +43,15 @@ class Stack:
     log_dir: Path
     processes: dict[str, Process] = field(default_factory=dict)
 
-    def start(self, name: str, args: list[str]) -> Process:
+    def start(self, name: str, args: list[str], env: dict[str, str] | None = None) -> Process:
+        """Start `args` as process `name`; `env` adds to (or overrides) the stack's environment."""
         self.log_dir.mkdir(parents=True, exist_ok=True)
         log_path = self.log_dir / f"{name}.log"
         with log_path.open("ab") as log:
             popen = subprocess.Popen(
                 args,
                 cwd=self.cwd,
-                env=self.env,
+                env={**self.env, **(env or {})},
                 stdout=log,
                 stderr=subprocess.STDOUT,
                 stdin=subprocess.DEVNULL,

@@ -1,0 +1,264 @@
+"""The end-to-end stack: a baked project served by gunicorn, with a Celery worker and beat,
+PostgreSQL, Redis and moto's S3 server, each a separate process on 127.0.0.1.
+
+One session fixture (`e2e`) starts everything inside a `tools.stack.Stack` and stops it all
+at the end, whatever the tests did. It skips, saying why, when PostgreSQL or Redis is not
+running here. Topology:
+
+- PostgreSQL (127.0.0.1:5432): a fresh database for this run, dropped at the end.
+- The machine's Redis (127.0.0.1:6379), database E2E_BROKER_DB: Celery's broker and result
+  backend (flushed at the start and the end; the suite never stops this server).
+- A Redis server of the suite's own on a free port: the Django cache (export progress), so a
+  test can stop it mid-export without touching the broker.
+- moto's S3 server on a free port: the exports bucket's endpoint.
+- gunicorn (config.settings.production over plain http), a Celery worker with its own TMPDIR,
+  and Celery beat.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import shlex
+import shutil
+import signal
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import POSTGRES_URL, reachable, run
+from tools.client import ApiClient
+from tools.project import TEMPLATE_DIR, bake, ensure_project_venv
+from tools.stack import Stack, free_port
+
+# Reward-log rows to seed: enough that an async export takes long enough to interrupt.
+E2E_LOGS = int(os.environ.get("E2E_LOGS", "120000"))
+BROKER_URL = os.environ.get("E2E_BROKER_URL", "redis://127.0.0.1:6379/14")
+ARTIFACTS_DIR = TEMPLATE_DIR / ".artifacts"
+
+ADMIN = ("e2e-admin", secrets.token_urlsafe(12))
+OTHER = ("e2e-other", secrets.token_urlsafe(12))
+
+
+@dataclass
+class E2EStack:
+    """The running project: its processes, URLs, users and the commands to restart them."""
+
+    stack: Stack
+    project: Path
+    python: Path
+    env: dict[str, str]
+    base_url: str
+    s3_url: str
+    cache_port: int
+    worker_tmp: Path
+    commands: dict[str, tuple[str, dict[str, str]]] = field(default_factory=dict)
+
+    @property
+    def admin(self) -> ApiClient:
+        return ApiClient(self.base_url, *ADMIN)
+
+    @property
+    def other(self) -> ApiClient:
+        return ApiClient(self.base_url, *OTHER)
+
+    @property
+    def anonymous(self) -> ApiClient:
+        return ApiClient(self.base_url)
+
+    def manage(self, *args: str, env: dict[str, str] | None = None, timeout: float = 600) -> str:
+        return run(
+            [self.python, "manage.py", *args], self.project, env={**self.env, **(env or {})}, timeout=timeout
+        )
+
+    # Processes --------------------------------------------------------------------------
+
+    def start(self, name: str) -> None:
+        """Start process `name` (again) and wait until it is ready."""
+        command, env = self.commands[name]
+        rotate_log(self.stack, name)
+        self.stack.start(name, shlex.split(command), env=env)
+        READY[name](self)
+
+    def stop(self, name: str, sig: int = signal.SIGTERM) -> None:
+        self.stack.stop(name, sig=sig)
+
+    def running(self, name: str) -> bool:
+        process = self.stack.processes.get(name)
+        return process is not None and process.popen.poll() is None
+
+    def ensure_running(self, *names: str) -> None:
+        for name in names:
+            if not self.running(name):
+                self.start(name)
+
+    def log(self, name: str) -> str:
+        path = self.stack.log_dir / f"{name}.log"
+        return path.read_text(errors="replace") if path.exists() else ""
+
+
+def wait_cache_ready(e2e: E2EStack) -> None:
+    # Redis is not HTTP: wait for its own "ready" line in this start's log.
+    e2e.stack.wait_for_log("cache", "Ready to accept connections", timeout=30)
+    deadline = time.monotonic() + 10
+    while not reachable("127.0.0.1", e2e.cache_port):
+        assert time.monotonic() < deadline, "the cache Redis does not accept connections"
+        time.sleep(0.1)
+
+
+READY = {
+    "cache": wait_cache_ready,
+    "s3": lambda e2e: e2e.stack.wait_for_http("s3", f"{e2e.s3_url}/", timeout=60),
+    "web": lambda e2e: e2e.stack.wait_for_http("web", f"{e2e.base_url}/health/", timeout=60),
+    "worker": lambda e2e: e2e.stack.wait_for_log("worker", " ready.", timeout=60),
+    "beat": lambda e2e: e2e.stack.wait_for_log("beat", "beat: Starting...", timeout=60),
+}
+
+
+def rotate_log(stack: Stack, name: str) -> None:
+    """A restart must wait for *its own* ready line: move the previous run's log aside."""
+    path = stack.log_dir / f"{name}.log"
+    if path.exists():
+        path.rename(stack.log_dir / f"{name}.{time.time_ns()}.log")
+
+
+@pytest.fixture(scope="session")
+def e2e_services() -> None:
+    """Skip the end-to-end suite, saying why, on a machine without its services."""
+    missing = []
+    if not reachable("127.0.0.1", 5432):
+        missing.append("PostgreSQL (127.0.0.1:5432)")
+    if not reachable("127.0.0.1", 6379):
+        missing.append("Redis (127.0.0.1:6379)")
+    if shutil.which("redis-server") is None:
+        missing.append("the redis-server program (the suite runs a cache Redis of its own)")
+    if missing:
+        pytest.skip(
+            "end-to-end suite not run: " + ", ".join(missing) + " missing here. "
+            ".ci/run starts PostgreSQL and Redis."
+        )
+
+
+def create_database(python: Path, project: Path, name: str, drop: bool = False) -> None:
+    admin_url = POSTGRES_URL
+    statement = f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)' if drop else f'CREATE DATABASE "{name}"'
+    code = (
+        "import sys, psycopg\n"
+        "with psycopg.connect(sys.argv[1], autocommit=True, connect_timeout=5) as c:\n"
+        "    c.execute(sys.argv[2])\n"
+    )
+    run([python, "-c", code, admin_url, statement], project, timeout=60)
+
+
+def flush_broker(python: Path, project: Path) -> None:
+    code = "import sys, redis; redis.Redis.from_url(sys.argv[1], socket_timeout=5).flushdb()"
+    run([python, "-c", code, BROKER_URL], project, timeout=30)
+
+
+@pytest.fixture(scope="session")
+def e2e(e2e_services, tmp_path_factory) -> E2EStack:
+    """Bake, install, migrate, seed, and run the whole stack for the session."""
+    started = time.monotonic()
+    root = tmp_path_factory.mktemp("e2e")
+    project = bake(root, **({} if (TEMPLATE_DIR / "{{cookiecutter.project_slug}}/apps/reward_logs").is_dir() else {"include_example_apps": "n"}))  # TEMP
+    python = ensure_project_venv(project)
+    database = f"template_e2e_{secrets.token_hex(4)}"
+    web_port, s3_port, cache_port = free_port(), free_port(), free_port()
+    worker_tmp = root / "worker-tmp"
+    worker_tmp.mkdir()
+    env = {
+        **os.environ,
+        "PATH": f"{python.parent}{os.pathsep}{os.environ.get('PATH', '')}",
+        "DJANGO_SETTINGS_MODULE": "config.settings.production",
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "DJANGO_SECURE_SSL_REDIRECT": "false",
+        "DJANGO_LOG_LEVEL": "INFO",
+        "DATABASE_URL": POSTGRES_URL.rsplit("/", 1)[0] + f"/{database}",
+        "REDIS_URL": f"redis://127.0.0.1:{cache_port}/0",
+        "CELERY_BROKER_URL": BROKER_URL,
+        "CELERY_RESULT_BACKEND": BROKER_URL,
+        "AWS_S3_ENDPOINT_URL": f"http://127.0.0.1:{s3_port}",
+        "AWS_S3_ADDRESSING_STYLE": "path",
+        "AWS_S3_REGION_NAME": "us-east-1",
+        "AWS_ACCESS_KEY_ID": "e2e",
+        "AWS_SECRET_ACCESS_KEY": "e2e-secret",
+        "EXPORTS_S3_BUCKET": "e2e-exports",
+        "PYTHONUNBUFFERED": "1",
+    }
+    env.pop("CELERY_TASK_ALWAYS_EAGER", None)
+    stack = Stack(cwd=project, env=env, log_dir=root / "logs")
+    e2e = E2EStack(
+        stack=stack,
+        project=project,
+        python=python,
+        env=env,
+        base_url=f"http://127.0.0.1:{web_port}",
+        s3_url=f"http://127.0.0.1:{s3_port}",
+        cache_port=cache_port,
+        worker_tmp=worker_tmp,
+    )
+    py, tmp = shlex.quote(str(python)), shlex.quote(str(root))
+    e2e.commands = {
+        "cache": (
+            f"redis-server --bind 127.0.0.1 --port {cache_port} --save '' --appendonly no "
+            f"--daemonize no --dir {tmp}",
+            {},
+        ),
+        "s3": (f"{py} -m moto.server -H 127.0.0.1 -p {s3_port}", {}),
+        "web": (
+            f"{py} -m gunicorn config.wsgi --bind 127.0.0.1:{web_port} --workers 2 --threads 4 "
+            "--timeout 120 --access-logfile -",
+            {},
+        ),
+        # Its own TMPDIR, so a test can see whether a failed export left a file behind.
+        "worker": (
+            f"{py} -m celery -A config worker --loglevel info --concurrency 2 --hostname e2e-{web_port}@%h",
+            {"TMPDIR": str(worker_tmp)},
+        ),
+        "beat": (f"{py} -m celery -A config beat --loglevel info --schedule {tmp}/celerybeat-schedule", {}),
+    }
+
+    create_database(python, project, database)
+    try:
+        flush_broker(python, project)
+        with stack:
+            e2e.manage("migrate", "--no-input", "-v", "0")
+            e2e.manage("collectstatic", "--no-input", "-v", "0")
+            e2e.manage(
+                "createsuperuser",
+                "--no-input",
+                "--username",
+                ADMIN[0],
+                "--email",
+                "admin@example.com",
+                env={"DJANGO_SUPERUSER_PASSWORD": ADMIN[1]},
+            )
+            e2e.manage(
+                "shell",
+                "-c",
+                "import os; from django.contrib.auth import get_user_model; "
+                "get_user_model().objects.create_user("
+                "username=os.environ['E2E_USERNAME'], password=os.environ['E2E_PASSWORD'])",
+                env={"E2E_USERNAME": OTHER[0], "E2E_PASSWORD": OTHER[1]},
+            )
+            seeded = time.monotonic()
+            if (project / "apps" / "reward_logs").is_dir():  # TEMP while the apps land
+                seed_output = e2e.manage("seed_demo_data", "--logs", str(E2E_LOGS), timeout=900)
+                print(
+                    f"\n[e2e] seeded {E2E_LOGS} reward logs in {time.monotonic() - seeded:.1f}s: "
+                    f"{seed_output.strip()[-200:]}"
+                )
+            for name in ("cache", "s3"):
+                e2e.start(name)
+            if "create_export_bucket" in e2e.manage("help"):  # TEMP
+                e2e.manage("create_export_bucket")
+            for name in ("web", "worker", "beat"):
+                e2e.start(name)
+            print(f"[e2e] stack up in {time.monotonic() - started:.1f}s (logs in {stack.log_dir})")
+            yield e2e
+    finally:
+        flush_broker(python, project)
+        create_database(python, project, database, drop=True)
