@@ -1,0 +1,30 @@
+"""Shared building blocks of every app. The export helpers are importable from here:
+
+    from apps.common import CSVDownloader, set_progress, upload_s3
+
+They load on first use, once Django is ready (see `__getattr__`).
+"""
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .exports.downloader import CSVDownloader
+    from .exports.progress import get_progress, set_progress
+    from .exports.s3 import upload_s3
+
+__all__ = ["CSVDownloader", "get_progress", "set_progress", "upload_s3"]
+
+_LAZY = {
+    "CSVDownloader": "apps.common.exports.downloader",
+    "get_progress": "apps.common.exports.progress",
+    "set_progress": "apps.common.exports.progress",
+    "upload_s3": "apps.common.exports.s3",
+}
+
+
+def __getattr__(name: str) -> Any:
+    """Import on first use (PEP 562): importing them while Django loads its apps would fail."""
+    if name not in _LAZY:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(import_module(_LAZY[name]), name)

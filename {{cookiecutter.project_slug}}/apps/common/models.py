@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 
 
@@ -9,3 +10,43 @@ class BaseModel(models.Model):
 
     class Meta:
         abstract = True
+
+
+class ExportJob(BaseModel):
+    """One asynchronous CSV export a user asked for: its state, progress and file in S3.
+
+    A job is created `pending`; the task claims it (`running`) and ends it `succeeded` or
+    `failed`. Progress while running lives in the cache; the record holds the final figures.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        RUNNING = "running", "Running"
+        SUCCEEDED = "succeeded", "Succeeded"
+        FAILED = "failed", "Failed"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="export_jobs"
+    )
+    export_name = models.CharField(max_length=100)
+    query_params = models.JSONField(default=dict, blank=True)
+    status = models.CharField(
+        max_length=16, choices=Status.choices, default=Status.PENDING, db_index=True
+    )
+    progress = models.PositiveIntegerField(default=0)
+    total = models.PositiveIntegerField(default=0)
+    row_count = models.PositiveIntegerField(default=0)
+    skipped_rows = models.PositiveIntegerField(default=0)
+    file_bucket = models.CharField(max_length=63, blank=True)
+    file_key = models.CharField(max_length=1024, blank=True)
+    file_name = models.CharField(max_length=255, blank=True)
+    error_message = models.TextField(blank=True)
+    celery_task_id = models.CharField(max_length=255, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.export_name} #{self.pk} ({self.status})"

@@ -1,0 +1,23 @@
+from rest_framework import serializers
+
+from apps.common.models import ExportJob
+
+
+class ExportJobStatusSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    export_name = serializers.CharField()
+    status = serializers.ChoiceField(choices=ExportJob.Status.choices)
+    progress = serializers.IntegerField(help_text="Rows written so far.")
+    total = serializers.IntegerField(help_text="Rows in the export.")
+    percent = serializers.IntegerField(
+        min_value=0, max_value=100, help_text="100 only once the file is ready."
+    )
+    row_count = serializers.IntegerField(help_text="Rows in the finished file.")
+    skipped_rows = serializers.IntegerField(help_text="Rows left out because they failed.")
+    error = serializers.CharField(allow_null=True, help_text="Why the export failed.")
+    created_at = serializers.DateTimeField()
+    finished_at = serializers.DateTimeField(allow_null=True)
+    download_url = serializers.URLField(
+        allow_null=True,
+        help_text="Once succeeded: a freshly signed link, valid for a few minutes.",
+    )
