@@ -1,0 +1,91 @@
+"""Test-only serializers, FilterSet and downloader over ExportJob and User.
+
+The export tests use these instead of the example apps, which a project may switch off.
+"""
+
+import csv
+import io
+
+import django_filters
+from django.contrib.auth import get_user_model
+from django.http import StreamingHttpResponse
+from rest_framework import serializers
+
+from apps.common import CSVDownloader
+from apps.common.exports.csv_format import BOM
+from apps.common.exports.s3 import S3ClientService
+from apps.common.models import ExportJob
+
+
+class JobFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(choices=ExportJob.Status.choices)
+    min_progress = django_filters.NumberFilter(field_name="progress", lookup_expr="gte")
+    statuses = django_filters.MultipleChoiceFilter(
+        field_name="status", choices=ExportJob.Status.choices
+    )
+    name = django_filters.CharFilter(field_name="export_name", lookup_expr="icontains")
+
+    class Meta:
+        model = ExportJob
+        fields = []
+
+
+class JobCSVSerializer(serializers.ModelSerializer):
+    """Database columns only: model fields, and dotted paths across the user foreign key."""
+
+    username = serializers.CharField(source="user.username", label="사용자")
+    is_staff = serializers.BooleanField(source="user.is_staff")
+
+    class Meta:
+        model = ExportJob
+        fields = [
+            "id",
+            "username",
+            "is_staff",
+            "export_name",
+            "status",
+            "progress",
+            "query_params",
+            "created_at",
+            "finished_at",
+        ]
+
+
+class UserBriefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = get_user_model()
+        fields = ["id", "username"]
+
+
+class MixedJobCSVSerializer(JobCSVSerializer):
+    """Database columns mixed with method fields, a nested serializer and a callable source."""
+
+    negative = serializers.SerializerMethodField()
+    owner = UserBriefSerializer(source="user")
+    full_name = serializers.CharField(source="user.get_full_name")
+
+    class Meta(JobCSVSerializer.Meta):
+        fields = [*JobCSVSerializer.Meta.fields, "negative", "owner", "full_name"]
+
+    def get_negative(self, job: ExportJob) -> int:
+        return -job.progress
+
+
+class JobCSVDownloader(CSVDownloader):
+    filterset_class = JobFilter
+    serializer_class = JobCSVSerializer
+    file_prefix = "jobs"
+
+
+def streamed(response: StreamingHttpResponse) -> bytes:
+    return b"".join(response.streaming_content)
+
+
+def parse_csv(content: bytes) -> list[list[str]]:
+    """The rows of a CSV file as a spreadsheet would split them (BOM removed)."""
+    text = content.decode("utf-8").removeprefix(BOM)
+    return list(csv.reader(io.StringIO(text, newline="")))
+
+
+def s3_body(s3: S3ClientService, bucket: str, key: str) -> bytes:
+    return s3.client.get_object(Bucket=bucket, Key=key)["Body"].read()
