@@ -170,6 +170,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "apps.common.tasks.delete_expired_exports",
         "schedule": crontab(minute=30, hour=4),
     },
+    "fail-stale-exports": {
+        "task": "apps.common.tasks.fail_stale_exports",
+        "schedule": crontab(minute="*/10"),
+    },
 }
 
 # S3 (or any S3-compatible store: MinIO, moto). Endpoint empty means AWS itself.
