@@ -2,7 +2,8 @@
 
 `make test` runs on in-memory SQLite with a local-memory cache and tasks run eagerly.
 With DATABASE_URL and REDIS_URL set (`make test-services`), the same tests run against
-PostgreSQL and Redis. S3 is moto's in-process mock unless AWS_S3_ENDPOINT_URL is set.
+PostgreSQL and Redis. S3 is always moto's in-process mock (`mock_aws`): the endpoint that
+`.env` gives local runs (moto_server on 127.0.0.1:5000) is ignored here.
 """
 
 from .base import *  # noqa: F403
@@ -24,6 +25,7 @@ CELERY_RESULT_BACKEND = None
 CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = True
 
+AWS_S3_ENDPOINT_URL = None
 AWS_ACCESS_KEY_ID = env("AWS_ACCESS_KEY_ID", default="testing")
 AWS_SECRET_ACCESS_KEY = env("AWS_SECRET_ACCESS_KEY", default="testing")
 AWS_S3_REGION_NAME = "us-east-1"
