@@ -33,8 +33,13 @@ from tools.client import ApiClient
 from tools.project import TEMPLATE_DIR, bake, ensure_project_venv
 from tools.stack import Stack, free_port
 
-# Reward-log rows to seed: enough that an async export takes long enough to interrupt.
-E2E_LOGS = int(os.environ.get("E2E_LOGS", "120000"))
+# Reward-log rows to seed: enough that an async export takes seconds, long enough to interrupt
+# (status=paid holds about 70% of them), and more than the row limit when unfiltered.
+E2E_LOGS = int(os.environ.get("E2E_LOGS", "200000"))
+ROW_LIMIT = 150_000
+# The task time limit is also the age after which beat's sweep fails a job left `running` by a
+# lost worker; short, so the suite can watch that happen (the soft limit is 60 s less).
+TASK_TIME_LIMIT = 90
 BROKER_URL = os.environ.get("E2E_BROKER_URL", "redis://127.0.0.1:6379/14")
 ARTIFACTS_DIR = TEMPLATE_DIR / ".artifacts"
 
@@ -55,10 +60,7 @@ class E2EStack:
     cache_port: int
     worker_tmp: Path
     commands: dict[str, tuple[str, dict[str, str]]] = field(default_factory=dict)
-
-    @property
-    def admin(self) -> ApiClient:
-        return ApiClient(self.base_url, *ADMIN)
+    admin: ApiClient | None = None  # staff, signed in with a session (set once web is up)
 
     @property
     def other(self) -> ApiClient:
@@ -162,7 +164,7 @@ def e2e(e2e_services, tmp_path_factory) -> E2EStack:
     """Bake, install, migrate, seed, and run the whole stack for the session."""
     started = time.monotonic()
     root = tmp_path_factory.mktemp("e2e")
-    project = bake(root, **({} if (TEMPLATE_DIR / "{{cookiecutter.project_slug}}/apps/reward_logs").is_dir() else {"include_example_apps": "n"}))  # TEMP
+    project = bake(root)
     python = ensure_project_venv(project)
     database = f"template_e2e_{secrets.token_hex(4)}"
     web_port, s3_port, cache_port = free_port(), free_port(), free_port()
@@ -186,6 +188,8 @@ def e2e(e2e_services, tmp_path_factory) -> E2EStack:
         "AWS_ACCESS_KEY_ID": "e2e",
         "AWS_SECRET_ACCESS_KEY": "e2e-secret",
         "EXPORTS_S3_BUCKET": "e2e-exports",
+        "EXPORTS_ROW_LIMIT": str(ROW_LIMIT),
+        "CELERY_TASK_TIME_LIMIT": str(TASK_TIME_LIMIT),
         "PYTHONUNBUFFERED": "1",
     }
     env.pop("CELERY_TASK_ALWAYS_EAGER", None)
@@ -225,6 +229,8 @@ def e2e(e2e_services, tmp_path_factory) -> E2EStack:
     try:
         flush_broker(python, project)
         with stack:
+            for name in ("cache", "s3"):
+                e2e.start(name)
             e2e.manage("migrate", "--no-input", "-v", "0")
             e2e.manage("collectstatic", "--no-input", "-v", "0")
             e2e.manage(
@@ -245,20 +251,46 @@ def e2e(e2e_services, tmp_path_factory) -> E2EStack:
                 env={"E2E_USERNAME": OTHER[0], "E2E_PASSWORD": OTHER[1]},
             )
             seeded = time.monotonic()
-            if (project / "apps" / "reward_logs").is_dir():  # TEMP while the apps land
-                seed_output = e2e.manage("seed_demo_data", "--logs", str(E2E_LOGS), timeout=900)
-                print(
-                    f"\n[e2e] seeded {E2E_LOGS} reward logs in {time.monotonic() - seeded:.1f}s: "
-                    f"{seed_output.strip()[-200:]}"
-                )
-            for name in ("cache", "s3"):
-                e2e.start(name)
-            if "create_export_bucket" in e2e.manage("help"):  # TEMP
-                e2e.manage("create_export_bucket")
+            seed_output = e2e.manage("seed_demo_data", "--logs", str(E2E_LOGS), timeout=900)
+            print(
+                f"\n[e2e] seeded {E2E_LOGS} reward logs in {time.monotonic() - seeded:.1f}s: "
+                f"{seed_output.strip().splitlines()[-1]}"
+            )
+            e2e.manage("create_export_bucket")
             for name in ("web", "worker", "beat"):
                 e2e.start(name)
+            e2e.admin = ApiClient(e2e.base_url)
+            e2e.admin.login(*ADMIN)
             print(f"[e2e] stack up in {time.monotonic() - started:.1f}s (logs in {stack.log_dir})")
             yield e2e
     finally:
         flush_broker(python, project)
         create_database(python, project, database, drop=True)
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def chromium(e2e):
+    """Debian's headless Chromium driven by Playwright (never `playwright install`)."""
+    if not CHROMIUM.exists():
+        pytest.skip(f"browser test not run: {CHROMIUM} is missing here (.ci/install-browser installs it)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()

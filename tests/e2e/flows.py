@@ -1,0 +1,129 @@
+"""What the end-to-end scenarios share: reading CSV, paging a list, polling an export job."""
+
+from __future__ import annotations
+
+import csv
+import io
+import itertools
+import time
+import urllib.request
+from collections.abc import Callable
+from typing import Any
+
+from tools.client import ApiClient, Response
+
+BOM = "\ufeff".encode()
+FINAL = ("succeeded", "failed")
+STATES = ("pending", "running", "succeeded")
+
+
+def csv_rows(body: bytes) -> list[list[str]]:
+    """The rows of a CSV export (header first); the file must start with a UTF-8 BOM."""
+    assert body.startswith(BOM), f"no UTF-8 BOM at the start of {body[:20]!r}"
+    return list(csv.reader(io.StringIO(body.decode("utf-8-sig"), newline="")))
+
+
+def list_all(client: ApiClient, path: str, query: str, max_pages: int = 100) -> list[dict]:
+    """Every row of a paginated list API, following `next` links (a bounded number of pages)."""
+    url: str | None = f"{path}?{query}&size=100"
+    rows: list[dict] = []
+    for _ in range(max_pages):
+        if url is None:
+            return rows
+        response = client.get(url)
+        assert response.status == 200, f"{url}: HTTP {response.status} {response.body[:300]!r}"
+        page = response.json()
+        rows.extend(page["results"])
+        url = page["next"]
+    raise AssertionError(f"{path}?{query} has more than {max_pages} pages")
+
+
+def count(client: ApiClient, query: str) -> int:
+    response = client.get(f"/api/reward-logs/?{query}&size=1")
+    assert response.status == 200, response.body[:300]
+    return response.json()["count"]
+
+
+def stream_export(client: ApiClient, query: str) -> tuple[bytes, float]:
+    started = time.monotonic()
+    response = client.get(f"/api/reward-logs/export/?{query}", timeout=300)
+    assert response.status == 200, f"streaming export: HTTP {response.status} {response.body[:300]!r}"
+    assert response.headers["Content-Type"].startswith("text/csv"), response.headers
+    return response.body, time.monotonic() - started
+
+
+def start_export(client: ApiClient, query: str) -> dict:
+    response = client.post(f"/api/reward-logs/export/?{query}")
+    assert response.status == 202, f"async export: HTTP {response.status} {response.body[:300]!r}"
+    started = response.json()
+    assert started["status"] == "pending" and started["status_url"].endswith(f"/{started['job_id']}/")
+    return started
+
+
+def poll_until(
+    client: ApiClient,
+    status_url: str,
+    done: Callable[[dict], bool],
+    timeout: float = 120,
+    interval: float = 0.1,
+) -> list[dict]:
+    """Poll a job's status until `done(status)`; return every status seen (each one an HTTP 200)."""
+    seen: list[dict] = []
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        response = client.get(status_url)
+        assert response.status == 200, f"status URL: HTTP {response.status} {response.body[:300]!r}"
+        seen.append(response.json())
+        if done(seen[-1]):
+            return seen
+        time.sleep(interval)
+    raise AssertionError(f"no wanted status within {timeout:.0f}s; last seen {seen[-1:]}")
+
+
+def finished(status: dict) -> bool:
+    return status["status"] in FINAL
+
+
+def writing(status: dict) -> bool:
+    """Running with rows already written (or already over, so a caller can tell)."""
+    return (status["status"] == "running" and status["progress"] > 0) or finished(status)
+
+
+def assert_progress_monotonic(statuses: list[dict]) -> None:
+    """State, rows written and percent never go back; 100% only in the final, succeeded status."""
+    for before, after in itertools.pairwise(statuses):
+        assert STATES.index(after["status"]) >= STATES.index(before["status"]), (before, after)
+        assert after["progress"] >= before["progress"], (before, after)
+        assert after["percent"] >= before["percent"], (before, after)
+    for status in statuses[:-1]:
+        assert status["percent"] < 100, status
+        assert status["download_url"] is None, status
+    assert statuses[-1]["percent"] == 100, statuses[-1]
+
+
+def progress_trace(statuses: list[dict]) -> str:
+    """The distinct (state, percent, rows) steps seen, for the log: pending 0% -> running 12% ..."""
+    steps: list[str] = []
+    for status in statuses:
+        step = f"{status['status']} {status['percent']}% ({status['progress']}/{status['total']})"
+        if not steps or steps[-1] != step:
+            steps.append(step)
+    if len(steps) > 9:
+        steps = [*steps[:4], f"... {len(steps) - 8} more steps ...", *steps[-4:]]
+    return " -> ".join(steps)
+
+
+def download(url: str, timeout: float = 120) -> Response:
+    """GET a presigned S3 URL with a plain HTTP client: no cookie, no credentials."""
+    assert url.startswith("http://127.0.0.1:"), url
+    with urllib.request.urlopen(url, timeout=timeout) as response:
+        return Response(response.status, dict(response.headers), response.read())
+
+
+def wait_for(predicate: Callable[[], Any], timeout: float, what: str, interval: float = 0.5) -> Any:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if value := predicate():
+            return value
+        time.sleep(interval)
+    raise AssertionError(f"{what}: not within {timeout:.0f}s")

@@ -1,0 +1,168 @@
+"""The export flow over real HTTP: gunicorn, a Celery worker, PostgreSQL, Redis, moto's S3."""
+
+from __future__ import annotations
+
+import time
+from datetime import date, timedelta
+
+import pytest
+
+from tests.e2e.conftest import ROW_LIMIT
+from tests.e2e.flows import (
+    assert_progress_monotonic,
+    count,
+    csv_rows,
+    download,
+    finished,
+    list_all,
+    poll_until,
+    progress_trace,
+    start_export,
+    stream_export,
+)
+
+pytestmark = pytest.mark.e2e
+
+HEADER = [
+    "번호",
+    "회원 아이디",
+    "이메일",
+    "미션명",
+    "리워드명",
+    "지급 상태",
+    "포인트",
+    "지급 일시",
+    "메모",
+    "생성 일시",
+]
+FORMULA_START = tuple("=+-@")
+
+
+def as_cell(value: object) -> str:
+    """A list API value as the CSV writes it: None as "-", formula-like text neutralised."""
+    if value is None:
+        return "-"
+    text = str(value)
+    return "'" + text if len(text) > 1 and text.startswith(FORMULA_START) else text
+
+
+def expected_row(row: dict) -> list[str]:
+    return [
+        as_cell(row["id"]),
+        as_cell(row["user"]["username"]),
+        as_cell(f"{row['user']['username']}@example.com"),  # the seeded users' emails
+        as_cell(row["mission"]["title"]),
+        as_cell(row["reward"]["name"]),
+        as_cell(row["status"]),
+        as_cell(row["point"]),
+        as_cell(row["paid_at"]),
+        as_cell(row["memo"]),
+        as_cell(row["created_at"]),
+    ]
+
+
+def test_filtered_list_and_its_streaming_export_hold_the_same_rows(e2e):
+    newest = e2e.admin.get("/api/reward-logs/?status=paid&size=1").json()["results"][0]
+    before = date.fromisoformat(newest["created_at"][:10])
+    query = (
+        f"status=paid&mission={newest['mission']['id']}"
+        f"&created_after={before - timedelta(days=20)}&created_before={before}"
+    )
+
+    listed = list_all(e2e.admin, "/api/reward-logs/", query)
+    body, seconds = stream_export(e2e.admin, query)
+    rows = csv_rows(body)
+
+    print(f"\n[e2e] list and streaming export of ?{query}: {len(listed)} rows; CSV in {seconds:.2f}s")
+    assert 50 < len(listed) < 5000, "the filters should pick a few hundred rows"
+    assert rows[0] == HEADER
+    assert rows[1:] == [expected_row(row) for row in listed]
+    assert all(row["status"] == "paid" and row["mission"]["id"] == newest["mission"]["id"] for row in listed)
+
+
+def test_async_export_succeeds_and_its_file_is_the_streaming_export(e2e):
+    query = "status=paid"
+    expected = count(e2e.admin, query)
+    body, stream_seconds = stream_export(e2e.admin, query)
+
+    started_at = time.monotonic()
+    job = start_export(e2e.admin, query)
+    statuses = poll_until(e2e.admin, job["status_url"], finished, timeout=180)
+    seconds = time.monotonic() - started_at
+    final = statuses[-1]
+    file = download(final["download_url"])
+
+    print(
+        f"\n[e2e] async export of ?{query}: {final['row_count']} rows in {seconds:.2f}s "
+        f"(streaming: {stream_seconds:.2f}s, {len(body):,} bytes); {len(statuses)} polls: "
+        f"{progress_trace(statuses)}"
+    )
+    assert final["status"] == "succeeded", final
+    assert final["error"] is None
+    assert final["row_count"] == final["progress"] == final["total"] == expected
+    assert_progress_monotonic(statuses)
+    assert any(s["status"] == "running" and 0 < s["percent"] < 100 for s in statuses), (
+        "the export should be seen part-way"
+    )
+    assert file.status == 200
+    assert 'attachment; filename="mission_reward_log_' in file.headers["Content-Disposition"]
+    assert file.body == body
+    assert len(csv_rows(file.body)) == expected + 1
+
+
+def test_only_the_owner_or_staff_read_an_export_job(e2e):
+    job = start_export(e2e.admin, "status=cancelled")
+    statuses = poll_until(e2e.admin, job["status_url"], finished)
+
+    other = e2e.other.get(job["status_url"])
+    anonymous = e2e.anonymous.get(job["status_url"])
+    other_export = e2e.other.post("/api/reward-logs/export/?status=cancelled")
+
+    print(
+        f"\n[e2e] job {job['job_id']} ({statuses[-1]['row_count']} rows): owner 200, other user "
+        f"{other.status}, anonymous {anonymous.status}; other user starting an export: {other_export.status}"
+    )
+    assert statuses[-1]["status"] == "succeeded"
+    assert other.status == 404
+    assert b"download_url" not in other.body
+    assert anonymous.status in (401, 403)
+    assert b"download_url" not in anonymous.body
+    assert other_export.status == 403
+
+
+def test_row_limit_breach_is_a_400_with_its_message(e2e):
+    total = count(e2e.admin, "")
+    assert total > ROW_LIMIT, "the seeded table must be larger than the row limit"
+
+    streaming = e2e.admin.get("/api/reward-logs/export/")
+    background = e2e.admin.post("/api/reward-logs/export/")
+
+    message = f"This export has {total:,} rows, more than the limit of {ROW_LIMIT:,}."
+    print(f"\n[e2e] row limit: GET {streaming.status}, POST {background.status}: {streaming.json()}")
+    for response in (streaming, background):
+        assert response.status == 400
+        assert message in str(response.json()["errors"]), response.json()
+
+
+# Django's own messages, in the default bake's language (ko-kr): "Select a valid choice.",
+# "Enter a valid date.", "Enter a number.".
+@pytest.mark.parametrize(
+    ("query", "field", "message"),
+    [
+        ("status=bogus", "status", "올바르게 선택해 주세요."),
+        ("created_after=yesterday", "created", "올바른 날짜를 입력하세요."),
+        ("mission=999999", "mission", "올바르게 선택해 주세요."),
+        ("id=1,two,3", "id", "숫자를 입력하세요."),
+    ],
+)
+def test_bad_filter_values_are_400s_naming_the_field(e2e, query, field, message):
+    responses = {
+        "list": e2e.admin.get(f"/api/reward-logs/?{query}"),
+        "streaming export": e2e.admin.get(f"/api/reward-logs/export/?{query}"),
+        "async export": e2e.admin.post(f"/api/reward-logs/export/?{query}"),
+    }
+
+    print(f"\n[e2e] ?{query}: " + "; ".join(f"{k} {r.status} {r.json()}" for k, r in responses.items()))
+    for name, response in responses.items():
+        assert response.status == 400, f"{name}: {response.status} {response.body[:300]!r}"
+        assert any(message in text for text in response.json()["errors"][field]), response.json()
