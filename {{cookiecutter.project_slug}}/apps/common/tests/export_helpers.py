@@ -71,6 +71,38 @@ class MixedJobCSVSerializer(JobCSVSerializer):
         return -job.progress
 
 
+class Explosive(serializers.CharField):
+    """Fails on the value "boom": a column read from the database that cannot be represented."""
+
+    def to_representation(self, value):
+        if value == "boom":
+            raise ValueError("cannot represent boom")
+        return super().to_representation(value)
+
+
+class ExplosiveColumnSerializer(serializers.ModelSerializer):
+    export_name = Explosive()
+
+    class Meta:
+        model = ExportJob
+        fields = ["id", "export_name"]
+
+
+class ExplosiveMethodSerializer(serializers.ModelSerializer):
+    """Fails on "boom" in a method field: a column read from model instances."""
+
+    name = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ExportJob
+        fields = ["id", "name"]
+
+    def get_name(self, job):
+        if job.export_name == "boom":
+            raise ValueError("cannot represent boom")
+        return job.export_name
+
+
 class JobCSVDownloader(CSVDownloader):
     filterset_class = JobFilter
     serializer_class = JobCSVSerializer

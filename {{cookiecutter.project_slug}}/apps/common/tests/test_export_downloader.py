@@ -17,6 +17,8 @@ from apps.common.exports.downloader import ExportRowError
 from apps.common.models import ExportJob
 
 from .export_helpers import (
+    ExplosiveColumnSerializer,
+    ExplosiveMethodSerializer,
     JobCSVDownloader,
     JobCSVSerializer,
     JobFilter,
@@ -354,34 +356,6 @@ def test_mixed_serializer_export_is_the_serializer_output_row_for_row():
     data = MixedJobCSVSerializer(ExportJob.objects.order_by("-pk"), many=True).data
     expected = [downloader.get_csv_headers()] + [downloader.get_csv_row(item) for item in data]
     assert parse_csv(content) == [[str(cell) for cell in row] for row in expected]
-
-
-class Explosive(serializers.CharField):
-    def to_representation(self, value):
-        if value == "boom":
-            raise ValueError("cannot represent boom")
-        return super().to_representation(value)
-
-
-class ExplosiveColumnSerializer(serializers.ModelSerializer):
-    export_name = Explosive()
-
-    class Meta:
-        model = ExportJob
-        fields = ["id", "export_name"]
-
-
-class ExplosiveMethodSerializer(serializers.ModelSerializer):
-    name = serializers.SerializerMethodField()
-
-    class Meta:
-        model = ExportJob
-        fields = ["id", "name"]
-
-    def get_name(self, job):
-        if job.export_name == "boom":
-            raise ValueError("cannot represent boom")
-        return job.export_name
 
 
 @pytest.mark.django_db
