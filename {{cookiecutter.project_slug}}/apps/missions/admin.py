@@ -1,0 +1,86 @@
+from django.contrib import admin
+from django.contrib.admin.views.main import ChangeList
+from django.db.models import Count, QuerySet
+from django.http import HttpRequest
+
+from apps.reward_logs.selectors import reward_log_paid_totals
+
+from .models import Mission, Reward
+from .selectors import MISSION_ORDERING, mission_number
+
+
+class MissionChangeList(ChangeList):
+    def get_queryset(
+        self, request: HttpRequest, exclude_parameters: list | None = None
+    ) -> QuerySet:
+        queryset = super().get_queryset(request, exclude_parameters)
+        # Number the rows over the ordering the page is sorted by (a column click changes it),
+        # with the same expression as the API: the same filters and ordering give a row the
+        # same number in both. Nothing is remembered between rows or requests.
+        return queryset.annotate(number=mission_number(ordering=queryset.query.order_by))
+
+
+@admin.register(Mission)
+class MissionAdmin(admin.ModelAdmin):
+    list_display = (
+        "number",
+        "title",
+        "is_exposed",
+        "starts_at",
+        "ends_at",
+        "reward",
+        "paid_count",
+        "paid_point",
+        "created_at",
+    )
+    list_display_links = ("title",)
+    list_filter = ("is_exposed", "reward", "starts_at")
+    search_fields = ("title", "description", "reward__name")
+    list_select_related = ("reward",)
+    ordering = MISSION_ORDERING
+    readonly_fields = ("created_at", "updated_at")
+
+    def get_changelist(self, request: HttpRequest, **kwargs: object) -> type[ChangeList]:
+        return MissionChangeList
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Mission]:
+        return super().get_queryset(request).annotate(**reward_log_paid_totals(per="mission"))
+
+    @admin.display(description="No.")
+    def number(self, mission: Mission) -> int | None:
+        return mission.number
+
+    @admin.display(description="rewards paid", ordering="paid_count")
+    def paid_count(self, mission: Mission) -> int:
+        return mission.paid_count
+
+    @admin.display(description="points paid", ordering="paid_point")
+    def paid_point(self, mission: Mission) -> str:
+        return f"{mission.paid_point:,}"
+
+
+@admin.register(Reward)
+class RewardAdmin(admin.ModelAdmin):
+    list_display = ("name", "point", "mission_count", "paid_count", "paid_point", "created_at")
+    search_fields = ("name",)
+    ordering = ("-created_at", "-id")
+    readonly_fields = ("created_at", "updated_at")
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Reward]:
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(mission_count=Count("missions"), **reward_log_paid_totals(per="reward"))
+        )
+
+    @admin.display(description="missions", ordering="mission_count")
+    def mission_count(self, reward: Reward) -> int:
+        return reward.mission_count
+
+    @admin.display(description="rewards paid", ordering="paid_count")
+    def paid_count(self, reward: Reward) -> int:
+        return reward.paid_count
+
+    @admin.display(description="points paid", ordering="paid_point")
+    def paid_point(self, reward: Reward) -> str:
+        return f"{reward.paid_point:,}"

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class MissionsConfig(AppConfig):
+    name = "apps.missions"
+    label = "missions"
+    verbose_name = "Missions"

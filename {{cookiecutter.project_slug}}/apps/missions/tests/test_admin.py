@@ -1,0 +1,121 @@
+import pytest
+from django.urls import reverse
+
+from apps.missions.admin import MissionAdmin, RewardAdmin
+from apps.missions.models import Mission
+from apps.reward_logs.tests.factories import MissionRewardLogFactory
+from apps.users.tests.factories import StaffUserFactory
+
+from .factories import MissionFactory, RewardFactory
+
+pytestmark = pytest.mark.django_db
+
+MISSION_CHANGELIST = reverse("admin:missions_mission_changelist")
+REWARD_CHANGELIST = reverse("admin:missions_reward_changelist")
+
+
+@pytest.fixture
+def admin_client(client):
+    client.force_login(StaffUserFactory(is_superuser=True))
+    return client
+
+
+def changelist_rows(response) -> list:
+    assert response.status_code == 200
+    return list(response.context["cl"].result_list)
+
+
+def column(admin_class: type, name: str) -> int:
+    """The admin's `o` parameter sorts by a column's position; the action checkbox is first."""
+    return 1 + admin_class.list_display.index(name)
+
+
+def test_admin_numbers_match_the_api_numbers_row_for_row(admin_client, staff_client):
+    for index in range(5):
+        MissionFactory(hidden=index == 2)
+
+    admin_rows = changelist_rows(admin_client.get(MISSION_CHANGELIST))
+    api_rows = staff_client.get(reverse("mission-list")).json()["results"]
+
+    assert [(m.pk, m.number) for m in admin_rows] == [(r["id"], r["number"]) for r in api_rows]
+    assert [m.number for m in admin_rows] == [1, 2, None, 3, 4]
+
+
+def test_admin_numbers_follow_a_column_sort_and_span_pages(admin_client, monkeypatch):
+    monkeypatch.setattr(MissionAdmin, "list_per_page", 2)
+    for title in ("c", "a", "d", "b"):
+        MissionFactory(title=title)
+    sort = {"o": str(column(MissionAdmin, "title"))}
+
+    first = changelist_rows(admin_client.get(MISSION_CHANGELIST, sort))
+    second = changelist_rows(admin_client.get(MISSION_CHANGELIST, {**sort, "p": 2}))
+
+    assert [(m.title, m.number) for m in first + second] == [
+        ("a", 1),
+        ("b", 2),
+        ("c", 3),
+        ("d", 4),
+    ]
+
+
+def test_admin_numbers_are_the_same_on_every_request(admin_client):
+    MissionFactory.create_batch(3)
+
+    first = changelist_rows(admin_client.get(MISSION_CHANGELIST))
+    again = changelist_rows(admin_client.get(MISSION_CHANGELIST))
+
+    assert [m.number for m in first] == [m.number for m in again] == [1, 2, 3]
+
+
+def test_mission_admin_counts_paid_rewards_and_sorts_by_them(admin_client):
+    busy, quiet, idle = MissionFactory.create_batch(3)
+    MissionRewardLogFactory.create_batch(3, mission=busy, paid=True)
+    MissionRewardLogFactory(mission=busy)  # pending: not counted
+    MissionRewardLogFactory(mission=quiet, paid=True)
+
+    rows = changelist_rows(
+        admin_client.get(MISSION_CHANGELIST, {"o": f"-{column(MissionAdmin, 'paid_count')}"})
+    )
+
+    assert [(m.pk, m.paid_count) for m in rows] == [(busy.pk, 3), (quiet.pk, 1), (idle.pk, 0)]
+    assert rows[0].paid_point == 3 * busy.reward.point
+    # The numbers still count the exposed rows in the order shown.
+    assert [m.number for m in rows] == [1, 2, 3]
+
+
+def test_reward_admin_counts_missions_and_paid_rewards_and_sorts_by_them(admin_client):
+    popular, unused = RewardFactory(), RewardFactory()
+    missions = MissionFactory.create_batch(2, reward=popular)
+    for mission in missions:
+        MissionRewardLogFactory.create_batch(2, mission=mission, paid=True)
+    paid_column = column(RewardAdmin, "paid_count")
+
+    response = admin_client.get(REWARD_CHANGELIST, {"o": f"-{paid_column}"})
+
+    rows = changelist_rows(response)
+    assert [(r.pk, r.mission_count, r.paid_count) for r in rows] == [
+        (popular.pk, 2, 4),
+        (unused.pk, 0, 0),
+    ]
+    assert rows[0].paid_point == 4 * popular.point
+
+
+def test_admin_add_form_refuses_a_mission_that_ends_before_it_starts(admin_client):
+    reward = RewardFactory()
+
+    response = admin_client.post(
+        reverse("admin:missions_mission_add"),
+        {
+            "title": "Backwards mission",
+            "description": "",
+            "starts_at_0": "2025-01-02",
+            "starts_at_1": "10:00:00",
+            "ends_at_0": "2025-01-01",
+            "ends_at_1": "10:00:00",
+            "reward": reward.pk,
+        },
+    )
+
+    assert response.status_code == 200
+    assert "A mission must end after it starts." in response.content.decode()
+    assert not Mission.objects.exists()
