@@ -1,0 +1,91 @@
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from rest_framework.exceptions import ValidationError
+
+from apps.common.exceptions import ApplicationError
+
+from .exports import MissionRewardLogCSVDownloader
+from .models import MissionRewardLog
+from .selectors import REWARD_LOG_ORDERING, reward_log_list
+from .services import reward_log_export_start, reward_log_pay
+
+
+def _messages(error: ValidationError) -> str:
+    detail = error.detail
+    if isinstance(detail, dict):
+        return " ".join(f"{key}: {' '.join(map(str, value))}" for key, value in detail.items())
+    return " ".join(map(str, detail if isinstance(detail, list) else [detail]))
+
+
+@admin.register(MissionRewardLog)
+class MissionRewardLogAdmin(admin.ModelAdmin):
+    list_display = ("id", "user", "mission", "reward", "status", "point", "paid_at", "created_at")
+    list_filter = ("status", "mission", "reward", ("created_at", admin.DateFieldListFilter))
+    search_fields = ("user__username", "user__email", "mission__title", "memo")
+    raw_id_fields = ("user", "mission", "reward")
+    readonly_fields = ("created_at", "updated_at")
+    ordering = REWARD_LOG_ORDERING
+    # A large log table: skip the second COUNT(*) of the whole table on every page.
+    show_full_result_count = False
+    actions = ("mark_paid", "export_csv", "export_csv_async")
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[MissionRewardLog]:
+        return reward_log_list()
+
+    @admin.action(description="Mark selected pending rewards as paid")
+    def mark_paid(self, request: HttpRequest, queryset: QuerySet[MissionRewardLog]) -> None:
+        paid, refused = 0, 0
+        for reward_log in queryset:
+            try:
+                reward_log_pay(reward_log=reward_log)
+            except ApplicationError:
+                refused += 1
+            else:
+                paid += 1
+        self.message_user(
+            request, f"{paid} paid; {refused} were not pending and stay as they were."
+        )
+
+    @admin.action(description="Export selected rows as CSV")
+    def export_csv(
+        self, request: HttpRequest, queryset: QuerySet[MissionRewardLog]
+    ) -> HttpResponse | None:
+        downloader = MissionRewardLogCSVDownloader(user_id=request.user.pk, queryset=queryset)
+        try:
+            return downloader.get_result_as_streaming_response()
+        except ValidationError as error:
+            self.message_user(request, _messages(error), messages.ERROR)
+            return None
+
+    @admin.action(description="Export selected rows as CSV in the background")
+    def export_csv_async(
+        self, request: HttpRequest, queryset: QuerySet[MissionRewardLog]
+    ) -> HttpResponse | None:
+        # A job stores its rows as filter parameters: here, the selected ids (?id=1,2,3).
+        limit = MissionRewardLogCSVDownloader.allow_row_limit
+        ids = list(queryset.order_by().values_list("pk", flat=True)[: limit + 1 if limit else None])
+        if limit and len(ids) > limit:
+            self.message_user(
+                request, f"Select at most {limit:,} rows for one export.", messages.ERROR
+            )
+            return None
+        try:
+            job = reward_log_export_start(
+                user=request.user, query_params={"id": ",".join(map(str, sorted(ids)))}
+            )
+        except ValidationError as error:
+            self.message_user(request, _messages(error), messages.ERROR)
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": "CSV export",
+            "job": job,
+            "row_count": len(ids),
+            "status_url": reverse("export-job-detail", args=[job.pk]),
+            "changelist_url": reverse("admin:reward_logs_missionrewardlog_changelist"),
+        }
+        return TemplateResponse(request, "admin/reward_logs/export_progress.html", context)

@@ -1,0 +1,103 @@
+"""Writes for reward logs: keyword-only, typed, atomic, full_clean() before save.
+
+Every write that changes a mission's reward totals drops their cached copy once the transaction
+commits. Dropping it earlier would let a concurrent read cache the old rows again before the
+new ones are visible.
+"""
+
+from collections.abc import Mapping
+from datetime import datetime
+from functools import partial
+from typing import Any
+
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.db import transaction
+from django.utils import timezone
+
+from apps.common.exceptions import ApplicationError
+from apps.common.exports.services import export_job_start
+from apps.common.models import ExportJob
+from apps.missions.models import Mission
+
+from .exports import MissionRewardLogCSVDownloader
+from .models import MissionRewardLog
+from .selectors import mission_reward_totals_invalidate, reward_log_list
+from .tasks import export_reward_logs
+
+EXPORT_NAME = "mission_reward_log"
+
+
+def _invalidate_totals_on_commit(*mission_ids: int) -> None:
+    transaction.on_commit(partial(mission_reward_totals_invalidate, mission_ids=mission_ids))
+
+
+@transaction.atomic
+def reward_log_create(
+    *, user: AbstractBaseUser, mission: Mission, memo: str = ""
+) -> MissionRewardLog:
+    """A pending reward for `user`, at the mission's reward and its current point."""
+    reward_log = MissionRewardLog(
+        user=user,
+        mission=mission,
+        reward=mission.reward,
+        point=mission.reward.point,
+        memo=memo,
+    )
+    reward_log.full_clean()
+    reward_log.save()
+    _invalidate_totals_on_commit(mission.pk)
+    return reward_log
+
+
+@transaction.atomic
+def reward_log_pay(
+    *, reward_log: MissionRewardLog, paid_at: datetime | None = None
+) -> MissionRewardLog:
+    """Mark a pending reward paid. The row is locked, so two payers cannot both pay it."""
+    reward_log = MissionRewardLog.objects.select_for_update().get(pk=reward_log.pk)
+    if reward_log.status != MissionRewardLog.Status.PENDING:
+        raise ApplicationError(
+            f"Reward log {reward_log.pk} is {reward_log.status}; only a pending one can be paid."
+        )
+    reward_log.status = MissionRewardLog.Status.PAID
+    reward_log.paid_at = paid_at or timezone.now()
+    reward_log.full_clean()
+    reward_log.save(update_fields=["status", "paid_at", "updated_at"])
+    _invalidate_totals_on_commit(reward_log.mission_id)
+    return reward_log
+
+
+@transaction.atomic
+def reward_log_cancel(*, reward_log: MissionRewardLog, memo: str = "") -> MissionRewardLog:
+    """Cancel a pending reward, with an optional reason kept in its memo."""
+    reward_log = MissionRewardLog.objects.select_for_update().get(pk=reward_log.pk)
+    if reward_log.status != MissionRewardLog.Status.PENDING:
+        raise ApplicationError(
+            f"Reward log {reward_log.pk} is {reward_log.status}; only a pending one can be "
+            "cancelled."
+        )
+    reward_log.status = MissionRewardLog.Status.CANCELLED
+    if memo:
+        reward_log.memo = memo
+    reward_log.full_clean()
+    reward_log.save(update_fields=["status", "memo", "updated_at"])
+    _invalidate_totals_on_commit(reward_log.mission_id)
+    return reward_log
+
+
+@transaction.atomic
+def reward_log_export_start(
+    *, user: AbstractBaseUser, query_params: Mapping[str, Any]
+) -> ExportJob:
+    """Record an export job for `user` and run it in a Celery task once committed.
+
+    The filters and the row limit are checked here first, so a bad request is a 400 now rather
+    than a failed job later.
+    """
+    downloader = MissionRewardLogCSVDownloader(
+        user_id=user.pk, queryset=reward_log_list(), query_params=query_params
+    )
+    downloader.get_queryset(downloader.queryset)  # raises ValidationError: the API answers 400
+    return export_job_start(
+        user=user, export_name=EXPORT_NAME, query_params=query_params, task=export_reward_logs
+    )

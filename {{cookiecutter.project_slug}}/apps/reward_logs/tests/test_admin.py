@@ -1,0 +1,126 @@
+import csv
+import io
+
+import pytest
+from django.contrib.admin import helpers
+from django.urls import reverse
+
+from apps.common.models import ExportJob
+from apps.reward_logs.exports import MissionRewardLogCSVDownloader
+from apps.reward_logs.models import MissionRewardLog
+from apps.users.tests.factories import StaffUserFactory
+
+from .factories import MissionRewardLogFactory
+
+pytestmark = pytest.mark.django_db
+
+CHANGELIST = reverse("admin:reward_logs_missionrewardlog_changelist")
+
+
+@pytest.fixture
+def admin_user():
+    return StaffUserFactory(is_superuser=True)
+
+
+@pytest.fixture
+def admin_client(client, admin_user):
+    client.force_login(admin_user)
+    return client
+
+
+def run_action(client, action: str, rows, *, follow: bool = False):
+    data = {"action": action, helpers.ACTION_CHECKBOX_NAME: [row.pk for row in rows]}
+    return client.post(CHANGELIST, data, follow=follow)
+
+
+def test_changelist_filters_and_searches(admin_client):
+    paid = MissionRewardLogFactory(paid=True, user__username="kim_minji")
+    MissionRewardLogFactory(user__username="lee_junho")
+
+    by_status = admin_client.get(CHANGELIST, {"status__exact": "paid"})
+    by_search = admin_client.get(CHANGELIST, {"q": "minji"})
+
+    assert list(by_status.context["cl"].result_list) == [paid]
+    assert list(by_search.context["cl"].result_list) == [paid]
+
+
+def test_export_action_streams_the_selected_rows_only(admin_client):
+    first, _, third = MissionRewardLogFactory.create_batch(3)
+
+    response = run_action(admin_client, "export_csv", [first, third])
+
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    body = b"".join(response.streaming_content).decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(body)))
+    assert [int(row[0]) for row in rows[1:]] == [third.pk, first.pk]
+
+
+def test_export_action_over_the_row_limit_shows_an_error_instead(admin_client, monkeypatch):
+    monkeypatch.setattr(MissionRewardLogCSVDownloader, "allow_row_limit", 1)
+    rows = MissionRewardLogFactory.create_batch(2)
+
+    response = run_action(admin_client, "export_csv", rows, follow=True)
+
+    assert response.status_code == 200
+    messages = [str(message) for message in response.context["messages"]]
+    assert any("limit" in message for message in messages)
+
+
+def test_async_export_action_starts_a_job_and_shows_its_progress_page(
+    admin_client, admin_user, s3, django_capture_on_commit_callbacks
+):
+    first, _, third = MissionRewardLogFactory.create_batch(3)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = run_action(admin_client, "export_csv_async", [first, third])
+
+    assert response.status_code == 200
+    assert "admin/reward_logs/export_progress.html" in [t.name for t in response.templates]
+    job = ExportJob.objects.get()
+    status_url = reverse("export-job-detail", args=[job.pk])
+    page = response.content.decode()
+    assert f'data-status-url="{status_url}"' in page
+    assert '<progress id="export-progress"' in page
+    assert "https://" not in page.split("<script>")[1], "plain JS, no CDN"
+    assert job.user == admin_user
+    assert job.query_params == {"id": f"{first.pk},{third.pk}"}
+    assert (job.status, job.row_count) == (ExportJob.Status.SUCCEEDED, 2)
+    status = admin_client.get(status_url).json()
+    assert (status["percent"], status["status"]) == (100, "succeeded")
+    assert status["download_url"]
+
+
+def test_async_export_action_refuses_a_selection_over_the_row_limit(admin_client, monkeypatch):
+    monkeypatch.setattr(MissionRewardLogCSVDownloader, "allow_row_limit", 1)
+    rows = MissionRewardLogFactory.create_batch(2)
+
+    response = run_action(admin_client, "export_csv_async", rows, follow=True)
+
+    messages = [str(message) for message in response.context["messages"]]
+    assert messages == ["Select at most 1 rows for one export."]
+    assert not ExportJob.objects.exists()
+
+
+def test_mark_paid_action_pays_pending_rows_through_the_service(admin_client):
+    pending = MissionRewardLogFactory()
+    cancelled = MissionRewardLogFactory(cancelled=True)
+
+    response = run_action(admin_client, "mark_paid", [pending, cancelled], follow=True)
+
+    pending.refresh_from_db()
+    cancelled.refresh_from_db()
+    assert (pending.status, cancelled.status) == ("paid", "cancelled")
+    assert pending.paid_at is not None
+    messages = [str(message) for message in response.context["messages"]]
+    assert messages == ["1 paid; 1 were not pending and stay as they were."]
+
+
+def test_non_staff_users_cannot_open_the_admin(client):
+    MissionRewardLogFactory()
+    client.force_login(MissionRewardLog.objects.get().user)
+
+    response = client.get(CHANGELIST)
+
+    assert response.status_code == 302
+    assert "/admin/login/" in response["Location"]

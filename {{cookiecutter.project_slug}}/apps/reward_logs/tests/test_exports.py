@@ -1,0 +1,264 @@
+import csv
+import io
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from apps.common.models import ExportJob
+from apps.common.tests.factories import ExportJobFactory
+from apps.missions.tests.factories import MissionFactory
+from apps.reward_logs.exports import MissionRewardLogCSVDownloader
+from apps.reward_logs.models import MissionRewardLog
+from apps.reward_logs.tasks import export_reward_logs
+
+from .factories import MissionRewardLogFactory
+
+pytestmark = pytest.mark.django_db
+
+LIST_URL = reverse("reward-log-list")
+EXPORT_URL = reverse("reward-log-export")
+HEADER = [
+    "번호",
+    "회원 아이디",
+    "이메일",
+    "미션명",
+    "리워드명",
+    "지급 상태",
+    "포인트",
+    "지급 일시",
+    "메모",
+    "생성 일시",
+]
+
+
+def read_csv(content: bytes) -> list[list[str]]:
+    assert content.startswith("\ufeff".encode()), "a BOM, so Excel reads the Korean text"
+    return list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
+
+
+def streamed(response) -> bytes:
+    assert response.status_code == 200, response.content
+    return b"".join(response.streaming_content)
+
+
+def list_rows(client, params: dict) -> list[dict]:
+    """Every row of the list API for these filters, page after page."""
+    rows, page = [], 1
+    while True:
+        data = client.get(LIST_URL, {**params, "size": 2, "page": page}).json()
+        rows += data["results"]
+        if not data["next"]:
+            return rows
+        page += 1
+
+
+@pytest.fixture
+def reward_logs() -> list[MissionRewardLog]:
+    mission = MissionFactory(title='주말 출석, "특별" 이벤트')
+    logs = [
+        MissionRewardLogFactory(mission=mission, paid=True, memo="출석 보상, 자동 지급"),
+        MissionRewardLogFactory(mission=mission, memo='=HYPERLINK("http://x")'),
+        MissionRewardLogFactory(paid=True, memo="줄바꿈\n메모"),
+        MissionRewardLogFactory(cancelled=True, memo=""),
+        MissionRewardLogFactory(mission=mission, paid=True),
+    ]
+    return logs
+
+
+# Streaming -----------------------------------------------------------------------------------
+
+
+def test_streaming_export_writes_korean_headers_and_one_line_per_row(staff_client, reward_logs):
+    response = staff_client.get(EXPORT_URL)
+
+    rows = read_csv(streamed(response))
+    assert response["Content-Type"].startswith("text/csv")
+    assert "attachment" in response["Content-Disposition"]
+    assert "mission_reward_log_" in response["Content-Disposition"]
+    assert rows[0] == HEADER
+    newest = reward_logs[-1]
+    assert rows[1][:7] == [
+        str(newest.pk),
+        newest.user.username,
+        newest.user.email,
+        '주말 출석, "특별" 이벤트',
+        newest.reward.name,
+        "paid",
+        str(newest.point),
+    ]
+    assert len(rows) == 1 + len(reward_logs)
+
+
+def test_streaming_export_keeps_commas_quotes_newlines_and_defuses_formulas(
+    staff_client, reward_logs
+):
+    rows = {int(row[0]): row for row in read_csv(streamed(staff_client.get(EXPORT_URL)))[1:]}
+
+    assert rows[reward_logs[0].pk][8] == "출석 보상, 자동 지급"
+    assert rows[reward_logs[2].pk][8] == "줄바꿈\n메모"
+    assert rows[reward_logs[1].pk][8] == '\'=HYPERLINK("http://x")'
+    assert rows[reward_logs[3].pk][8] == ""
+    assert rows[reward_logs[3].pk][7] == "-", "no payment time: the downloader's None mark"
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {},
+        {"status": "paid"},
+        {"status": "pending"},
+        {"mission": "mission-of-first-log"},
+        {"user": "user-of-third-log"},
+        {"id": "first-and-last"},
+        {"created_after": "today", "status": "paid"},
+    ],
+)
+def test_the_csv_holds_exactly_the_list_rows_in_the_list_order(staff_client, reward_logs, params):
+    resolve = {
+        "mission-of-first-log": reward_logs[0].mission.pk,
+        "user-of-third-log": reward_logs[2].user.pk,
+        "first-and-last": f"{reward_logs[0].pk},{reward_logs[-1].pk}",
+        "today": timezone.localdate().isoformat(),
+    }
+    params = {key: resolve.get(value, value) for key, value in params.items()}
+
+    listed = list_rows(staff_client, params)
+    exported = read_csv(streamed(staff_client.get(EXPORT_URL, params)))[1:]
+
+    assert listed, "each case must select some rows"
+    assert [int(row[0]) for row in exported] == [row["id"] for row in listed]
+    for csv_row, api_row in zip(exported, listed, strict=True):
+        assert csv_row[1] == api_row["user"]["username"]
+        assert csv_row[3] == api_row["mission"]["title"]
+        assert csv_row[4] == api_row["reward"]["name"]
+        assert (csv_row[5], int(csv_row[6])) == (api_row["status"], api_row["point"])
+
+
+def test_an_invalid_filter_is_a_json_400_not_a_file(staff_client, reward_logs):
+    response = staff_client.get(EXPORT_URL, {"status": "refunded"})
+
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/json"
+    assert list(response.json()["errors"]) == ["status"]
+
+
+def test_an_export_over_the_row_limit_is_a_400(staff_client, reward_logs, monkeypatch):
+    monkeypatch.setattr(MissionRewardLogCSVDownloader, "allow_row_limit", 2)
+
+    response = staff_client.get(EXPORT_URL)
+
+    assert response.status_code == 400
+    assert "limit" in response.json()["detail"] + str(response.json()["errors"])
+
+
+def test_a_client_that_accepts_only_csv_still_gets_the_file(staff_client, reward_logs):
+    response = staff_client.get(EXPORT_URL, HTTP_ACCEPT="text/csv")
+
+    assert len(read_csv(streamed(response))) == 1 + len(reward_logs)
+
+
+def test_the_export_costs_the_same_queries_for_any_number_of_rows(
+    staff_client, django_assert_max_num_queries
+):
+    MissionRewardLogFactory.create_batch(2)
+    with django_assert_max_num_queries(10) as few:
+        streamed(staff_client.get(EXPORT_URL))
+    MissionRewardLogFactory.create_batch(20)
+
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert len(read_csv(streamed(staff_client.get(EXPORT_URL)))) == 23
+
+
+# Async: job, Celery task, S3 -----------------------------------------------------------------
+
+
+def test_post_starts_a_job_whose_file_is_the_streamed_file(
+    staff_client, staff_user, reward_logs, s3, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = staff_client.post(f"{EXPORT_URL}?status=paid")
+
+    assert response.status_code == 202, response.content
+    body = response.json()
+    job = ExportJob.objects.get(pk=body["job_id"])
+    assert body["status_url"].endswith(reverse("export-job-detail", args=[job.pk]))
+    assert response["Location"] == body["status_url"]
+    assert (job.user, job.query_params) == (staff_user, {"status": "paid"})
+    assert (job.status, job.row_count) == (ExportJob.Status.SUCCEEDED, 3)
+
+    status = staff_client.get(body["status_url"]).json()
+    assert (status["status"], status["percent"], status["row_count"]) == ("succeeded", 100, 3)
+    assert status["download_url"]
+    stored = s3.client.get_object(Bucket=job.file_bucket, Key=job.file_key)["Body"].read()
+    assert stored == streamed(staff_client.get(EXPORT_URL, {"status": "paid"}))
+
+
+def test_the_job_is_enqueued_only_when_its_transaction_commits(
+    staff_client, reward_logs, s3, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        response = staff_client.post(EXPORT_URL)
+
+    job = ExportJob.objects.get(pk=response.json()["job_id"])
+    assert job.status == ExportJob.Status.PENDING
+    assert len(callbacks) == 1
+    callbacks[0]()
+    job.refresh_from_db()
+    assert job.status == ExportJob.Status.SUCCEEDED
+
+
+def test_post_with_an_invalid_filter_is_a_400_and_starts_nothing(staff_client, reward_logs):
+    response = staff_client.post(f"{EXPORT_URL}?user=abc")
+
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == ["user"]
+    assert not ExportJob.objects.exists()
+
+
+def test_post_over_the_row_limit_is_a_400_and_starts_nothing(
+    staff_client, reward_logs, monkeypatch
+):
+    monkeypatch.setattr(MissionRewardLogCSVDownloader, "allow_row_limit", 2)
+
+    response = staff_client.post(EXPORT_URL)
+
+    assert response.status_code == 400
+    assert not ExportJob.objects.exists()
+
+
+def test_another_user_cannot_read_the_job_status(
+    staff_client, user_client, reward_logs, s3, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        status_url = staff_client.post(EXPORT_URL).json()["status_url"]
+
+    assert user_client.get(status_url).status_code == 404
+
+
+def test_the_task_returns_the_file_url_and_the_job_records_the_outcome(staff_user, s3):
+    MissionRewardLogFactory.create_batch(3, paid=True)
+    MissionRewardLogFactory()
+    job = ExportJobFactory(user=staff_user, query_params={"status": "paid"})
+
+    result = export_reward_logs.apply(args=[job.pk]).get()
+
+    job.refresh_from_db()
+    assert set(result) == {"file_url"}
+    assert result["file_url"].startswith("http")
+    assert job.file_key in result["file_url"]
+    assert (job.status, job.row_count, job.total) == (ExportJob.Status.SUCCEEDED, 3, 3)
+    assert job.file_name.startswith("mission_reward_log_")
+    body = s3.client.get_object(Bucket=job.file_bucket, Key=job.file_key)["Body"].read()
+    assert len(read_csv(body)) == 4
+
+
+def test_the_task_fails_the_job_with_a_readable_message_for_bad_filters(staff_user, s3):
+    job = ExportJobFactory(user=staff_user, query_params={"status": "refunded"})
+
+    result = export_reward_logs.apply(args=[job.pk]).get()
+
+    job.refresh_from_db()
+    assert result == {"file_url": None}
+    assert job.status == ExportJob.Status.FAILED
+    assert "status" in job.error_message
