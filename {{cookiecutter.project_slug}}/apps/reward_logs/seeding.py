@@ -113,7 +113,7 @@ def reward_logs_seed(
             _create_logs(to_create, user_ids, mission_rows, days, batch_size, rng)
             mission_ids = [mission.pk for mission in mission_rows]
             transaction.on_commit(
-                partial(mission_reward_totals_invalidate, mission_ids=mission_ids)
+                partial(mission_reward_totals_invalidate, mission_ids=mission_ids), robust=True
             )
     return SeedResult(
         rewards=len(rewards),

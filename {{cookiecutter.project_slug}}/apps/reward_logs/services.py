@@ -2,7 +2,8 @@
 
 Every write that changes a mission's reward totals drops their cached copy once the transaction
 commits. Dropping it earlier would let a concurrent read cache the old rows again before the
-new ones are visible.
+new ones are visible. `robust=True`: the write has committed, so a cache outage at that moment
+is logged rather than turned into an error (the cached copy then expires with its timeout).
 """
 
 from collections.abc import Mapping
@@ -28,7 +29,9 @@ EXPORT_NAME = "mission_reward_log"
 
 
 def _invalidate_totals_on_commit(*mission_ids: int) -> None:
-    transaction.on_commit(partial(mission_reward_totals_invalidate, mission_ids=mission_ids))
+    transaction.on_commit(
+        partial(mission_reward_totals_invalidate, mission_ids=mission_ids), robust=True
+    )
 
 
 @transaction.atomic
