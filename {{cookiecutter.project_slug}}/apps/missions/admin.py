@@ -3,6 +3,8 @@ from django.contrib.admin.views.main import ChangeList
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 
+# Reward logs point at missions and rewards; the example apps ship together, so the back office
+# may show their paid totals here.
 from apps.reward_logs.selectors import reward_log_paid_totals
 
 from .models import Mission, Reward

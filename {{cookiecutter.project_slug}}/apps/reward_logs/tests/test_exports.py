@@ -6,11 +6,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from apps.common.models import ExportJob
-from apps.common.tests.factories import ExportJobFactory
 from apps.missions.tests.factories import MissionFactory
 from apps.reward_logs.exports import MissionRewardLogCSVDownloader
 from apps.reward_logs.models import MissionRewardLog
-from apps.reward_logs.tasks import export_reward_logs
 
 from .factories import MissionRewardLogFactory
 
@@ -170,7 +168,7 @@ def test_the_export_costs_the_same_queries_for_any_number_of_rows(
         assert len(read_csv(streamed(staff_client.get(EXPORT_URL)))) == 23
 
 
-# Async: job, Celery task, S3 -----------------------------------------------------------------
+# Async: job, Celery task (eager in tests), S3 ---------------------------------------------------
 
 
 def test_post_starts_a_job_whose_file_is_the_streamed_file(
@@ -234,31 +232,3 @@ def test_another_user_cannot_read_the_job_status(
         status_url = staff_client.post(EXPORT_URL).json()["status_url"]
 
     assert user_client.get(status_url).status_code == 404
-
-
-def test_the_task_returns_the_file_url_and_the_job_records_the_outcome(staff_user, s3):
-    MissionRewardLogFactory.create_batch(3, paid=True)
-    MissionRewardLogFactory()
-    job = ExportJobFactory(user=staff_user, query_params={"status": "paid"})
-
-    result = export_reward_logs.apply(args=[job.pk]).get()
-
-    job.refresh_from_db()
-    assert set(result) == {"file_url"}
-    assert result["file_url"].startswith("http")
-    assert job.file_key in result["file_url"]
-    assert (job.status, job.row_count, job.total) == (ExportJob.Status.SUCCEEDED, 3, 3)
-    assert job.file_name.startswith("mission_reward_log_")
-    body = s3.client.get_object(Bucket=job.file_bucket, Key=job.file_key)["Body"].read()
-    assert len(read_csv(body)) == 4
-
-
-def test_the_task_fails_the_job_with_a_readable_message_for_bad_filters(staff_user, s3):
-    job = ExportJobFactory(user=staff_user, query_params={"status": "refunded"})
-
-    result = export_reward_logs.apply(args=[job.pk]).get()
-
-    job.refresh_from_db()
-    assert result == {"file_url": None}
-    assert job.status == ExportJob.Status.FAILED
-    assert "status" in job.error_message
