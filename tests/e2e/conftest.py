@@ -294,3 +294,15 @@ def chromium(e2e):
             yield browser
         finally:
             browser.close()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """When an end-to-end test fails, show the end of each process's log with the failure."""
+    outcome = yield
+    report = outcome.get_result()
+    e2e = item.funcargs.get("e2e") if hasattr(item, "funcargs") else None
+    if report.failed and isinstance(e2e, E2EStack):
+        for name in e2e.commands:
+            tail = "\n".join(e2e.log(name).splitlines()[-40:])
+            report.sections.append((f"{name} log (last 40 lines)", tail or "(empty)"))
