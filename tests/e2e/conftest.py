@@ -131,15 +131,14 @@ def e2e_services() -> None:
     """Skip the end-to-end suite, saying why, on a machine without its services."""
     missing = []
     if not reachable("127.0.0.1", 5432):
-        missing.append("PostgreSQL (127.0.0.1:5432)")
+        missing.append("PostgreSQL is not running on 127.0.0.1:5432")
     if not reachable("127.0.0.1", 6379):
-        missing.append("Redis (127.0.0.1:6379)")
+        missing.append("Redis is not running on 127.0.0.1:6379")
     if shutil.which("redis-server") is None:
-        missing.append("the redis-server program (the suite runs a cache Redis of its own)")
+        missing.append("redis-server is not installed (the suite runs a cache Redis of its own)")
     if missing:
         pytest.skip(
-            "end-to-end suite not run: " + ", ".join(missing) + " missing here. "
-            ".ci/run starts PostgreSQL and Redis."
+            "end-to-end suite not run: " + "; ".join(missing) + ". .ci/run starts PostgreSQL and Redis."
         )
 
 
