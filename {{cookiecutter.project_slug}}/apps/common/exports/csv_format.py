@@ -59,7 +59,10 @@ def make_cell_converter(
             value = replacements[value]
             kind = type(value)
         if kind is str:
-            return "'" + value if neutralize and is_formula(value) else value
+            # The first-character test first: most cells stop there, with no function call.
+            if neutralize and value[:1] in FORMULA_TRIGGERS and is_formula(value):
+                return "'" + value
+            return value
         if value is None or kind in _NUMBERS or isinstance(value, _NUMBERS):
             return value
         if isinstance(value, Mapping | list | tuple):

@@ -1,0 +1,305 @@
+"""Benchmark the CSV export: rows/s and peak memory of each way to write the same file.
+
+    python manage.py bench_csv_export --rows 100000 --json bench.json
+
+Seeds `--rows` reward logs (idempotent), then exports them once per method, each in a fresh
+forked process so one method's memory does not count against the next. Memory is the growth of
+peak RSS (VmHWM, Linux) over the process's RSS just before the export. The S3 path uploads to
+moto's S3 server, run in this (parent) process so its copy of the file is not counted.
+
+Methods: `original` (a serializer per row, the whole CSV in a StringIO), `many` (one serializer
+with many=True), `streaming` and `s3` (CSVDownloader), and `floor` (csv.writer over
+values_list().iterator(): no conversion at all, the fastest possible).
+"""
+
+import contextlib
+import csv
+import gc
+import hashlib
+import io
+import json
+import logging
+import os
+import resource
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import connection, connections
+from django.db.models import QuerySet
+from django.test import override_settings
+from moto.server import ThreadedMotoServer
+
+from apps.common.exports.s3 import S3ClientService
+from apps.reward_logs.exports import MissionRewardLogCSVDownloader
+from apps.reward_logs.models import MissionRewardLog
+from apps.reward_logs.seeding import reward_logs_seed
+from apps.reward_logs.selectors import reward_log_list
+
+METHODS = ("original", "many", "streaming", "s3", "floor")
+OURS = ("streaming", "s3")
+TARGET_RATIO = 0.65
+BUCKET = "bench-exports"
+CHUNK = 1 << 20
+
+# An export writes its file and returns how to find it once the clock has stopped.
+Method = Callable[[QuerySet, Path], Callable[[], Path]]
+
+
+def _downloader(queryset: QuerySet) -> MissionRewardLogCSVDownloader:
+    return MissionRewardLogCSVDownloader(queryset=queryset, allow_row_limit=None, s3_bucket=BUCKET)
+
+
+def _convert(value: Any) -> Any:
+    """The original pattern's value conversion."""
+    return {None: "-", True: "Y", False: "N"}.get(value, value)
+
+
+def export_original(queryset: QuerySet, directory: Path) -> Callable[[], Path]:
+    """The pattern this module replaces: a serializer per row, the whole file in memory."""
+    downloader = _downloader(queryset)
+    serializer_class = downloader.get_serializer_class()
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(downloader.get_csv_headers())
+    for obj in queryset.order_by(*downloader.ordering_fields):
+        writer.writerow([_convert(value) for value in serializer_class(obj).data.values()])
+    path = directory / "original.csv"
+    path.write_text(buffer.getvalue(), encoding="utf-8")
+    return lambda: path
+
+
+def export_many(queryset: QuerySet, directory: Path) -> Callable[[], Path]:
+    downloader = _downloader(queryset)
+    data = downloader.get_serializer_class()(
+        queryset.order_by(*downloader.ordering_fields), many=True
+    ).data
+    path = directory / "many.csv"
+    with path.open("w", encoding="utf-8", newline="") as file:
+        writer = csv.writer(file)
+        writer.writerow(downloader.get_csv_headers())
+        writer.writerows([_convert(value) for value in row.values()] for row in data)
+    return lambda: path
+
+
+def export_streaming(queryset: QuerySet, directory: Path) -> Callable[[], Path]:
+    response = _downloader(queryset).get_result_as_streaming_response()
+    path = directory / "streaming.csv"
+    with path.open("wb") as file:
+        for chunk in response.streaming_content:
+            file.write(chunk)
+    return lambda: path
+
+
+def export_s3(queryset: QuerySet, directory: Path) -> Callable[[], Path]:
+    downloader = _downloader(queryset)
+    downloader.get_result_as_download_url()
+
+    def fetch() -> Path:
+        path = directory / "s3.csv"
+        S3ClientService().client.download_file(BUCKET, downloader.file_key, str(path))
+        return path
+
+    return fetch
+
+
+def export_floor(queryset: QuerySet, directory: Path) -> Callable[[], Path]:
+    downloader = _downloader(queryset)
+    lookups = [column.lookup for column in downloader.column_plan.columns]
+    rows = queryset.order_by(*downloader.ordering_fields).values_list(*lookups)
+    path = directory / "floor.csv"
+    with path.open("w", encoding="utf-8", newline="") as file:
+        writer = csv.writer(file)
+        writer.writerow(downloader.get_csv_headers())
+        writer.writerows(rows.iterator(chunk_size=downloader.chunk_size))
+    return lambda: path
+
+
+EXPORTS: dict[str, Method] = {
+    "original": export_original,
+    "many": export_many,
+    "streaming": export_streaming,
+    "s3": export_s3,
+    "floor": export_floor,
+}
+
+
+def _status_kb(field: str) -> int | None:
+    with contextlib.suppress(OSError), open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith(f"{field}:"):
+                return int(line.split()[1])
+    return None
+
+
+def _memory_kb() -> tuple[Callable[[], int], int]:
+    """A reader of peak RSS in KB, and the RSS now (the baseline), with the peak reset to it."""
+    if _status_kb("VmHWM") is not None:
+        # Writing 5 to clear_refs resets the peak (VmHWM) to the current RSS.
+        with contextlib.suppress(OSError):
+            Path("/proc/self/clear_refs").write_text("5")
+        return (lambda: _status_kb("VmHWM") or 0), _status_kb("VmRSS") or 0
+    scale = 1024 if sys.platform == "darwin" else 1  # ru_maxrss is bytes on macOS
+
+    def peak() -> int:
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // scale
+
+    return peak, peak()
+
+
+def _run_in_child(name: str, queryset: QuerySet, directory: Path) -> dict[str, Any]:
+    """Run one export in a forked process; its figures come back through a pipe."""
+    connections.close_all()  # the child opens its own database connection
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child
+        os.close(read_end)
+        try:
+            gc.collect()
+            peak, baseline = _memory_kb()
+            started = time.perf_counter()
+            output = EXPORTS[name](queryset, directory)
+            seconds = time.perf_counter() - started
+            peak_kb = peak()
+            path = output()
+            with path.open("rb") as file:
+                digest = hashlib.file_digest(file, "sha256").hexdigest()
+            result = {
+                "seconds": seconds,
+                "peak_rss_mb": round((peak_kb - baseline) / 1024, 1),
+                "baseline_rss_mb": round(baseline / 1024, 1),
+                "bytes": path.stat().st_size,
+                "sha256": digest,
+            }
+            path.unlink()
+        except BaseException as error:  # noqa: BLE001 - reported to the parent
+            result = {"error": f"{type(error).__name__}: {error}"}
+        with os.fdopen(write_end, "w") as pipe:
+            json.dump(result, pipe)
+        connections.close_all()
+        os._exit(0)
+    os.close(write_end)
+    with os.fdopen(read_end) as pipe:
+        result = json.load(pipe)
+    os.waitpid(pid, 0)
+    if "error" in result:
+        raise CommandError(f"{name}: {result['error']}")
+    return result
+
+
+def _best(kept: dict[str, Any] | None, new: dict[str, Any]) -> dict[str, Any]:
+    """The fastest run's figures, with the highest peak memory of all runs."""
+    if kept is None:
+        return new
+    best = min(kept, new, key=lambda result: result["seconds"])
+    return {**best, "peak_rss_mb": max(kept["peak_rss_mb"], new["peak_rss_mb"])}
+
+
+class Command(BaseCommand):
+    help = "Benchmark CSV export methods on reward logs: rows/s and peak memory of each."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--rows", type=int, default=100_000, help="rows to export")
+        parser.add_argument(
+            "--json", dest="json_path", type=Path, default=None, help="also write figures here"
+        )
+        parser.add_argument(
+            "--repeat",
+            type=int,
+            default=1,
+            help="rounds of every method; each keeps its fastest time (a busy machine is noisy)",
+        )
+        parser.add_argument(
+            "--methods",
+            default=",".join(METHODS),
+            help=f"comma-separated subset of {', '.join(METHODS)}",
+        )
+
+    def handle(
+        self,
+        *args: Any,
+        rows: int,
+        json_path: Path | None,
+        methods: str,
+        repeat: int,
+        **options: Any,
+    ) -> None:
+        names = [name.strip() for name in methods.split(",") if name.strip()]
+        if unknown := set(names) - set(METHODS):
+            raise CommandError(f"Unknown methods: {', '.join(sorted(unknown))}")
+        if not hasattr(os, "fork"):
+            raise CommandError("The benchmark runs each method in a forked process (Linux, macOS).")
+        if rows < 1 or repeat < 1:
+            raise CommandError("--rows and --repeat must be at least 1.")
+
+        self.stdout.write(f"Seeding {rows:,} reward logs on {connection.vendor}...")
+        reward_logs_seed(logs=rows)
+        last_pk = MissionRewardLog.objects.order_by("pk").values_list("pk", flat=True)[rows - 1]
+        queryset = reward_log_list().filter(pk__lte=last_pk)
+
+        logging.getLogger("werkzeug").setLevel(logging.WARNING)  # moto's request log
+        server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+        server.start()
+        host, port = server.get_host_and_port()
+        s3_settings = override_settings(
+            AWS_S3_ENDPOINT_URL=f"http://{host}:{port}",
+            AWS_S3_REGION_NAME="us-east-1",
+            AWS_ACCESS_KEY_ID="bench",
+            AWS_SECRET_ACCESS_KEY="bench",  # noqa: S106 - moto accepts any
+            AWS_S3_ADDRESSING_STYLE="path",
+        )
+        results: dict[str, dict[str, Any]] = {}
+        try:
+            with s3_settings, tempfile.TemporaryDirectory(prefix="bench-csv-") as directory:
+                S3ClientService().ensure_bucket(BUCKET)
+                for _ in range(repeat):  # rounds interleave methods: they share the noise
+                    for name in names:
+                        result = _run_in_child(name, queryset, Path(directory))
+                        self.stdout.write(f"  {name}: {result['seconds']:.1f}s")
+                        results[name] = _best(results.get(name), result)
+        finally:
+            server.stop()
+        for result in results.values():
+            result["rows_per_second"] = round(rows / result["seconds"])
+
+        report = self._report(rows, results)
+        self.stdout.write(self._table(report))
+        if json_path is not None:
+            json_path.write_text(json.dumps(report, indent=2) + "\n")
+            self.stdout.write(f"Figures written to {json_path}.")
+
+    def _report(self, rows: int, results: dict[str, dict[str, Any]]) -> dict[str, Any]:
+        floor = results.get("floor", {}).get("rows_per_second")
+        for result in results.values():
+            ratio = result["rows_per_second"] / floor if floor else None
+            result["ratio_to_floor"] = None if ratio is None else round(ratio, 2)
+        same = None
+        if {"streaming", "s3"} <= results.keys():
+            same = results["streaming"]["sha256"] == results["s3"]["sha256"]
+        return {
+            "rows": rows,
+            "database": connection.vendor,
+            "target_ratio_to_floor": TARGET_RATIO,
+            "streaming_and_s3_same_bytes": same,
+            "methods": results,
+        }
+
+    def _table(self, report: dict[str, Any]) -> str:
+        lines = [
+            f"{report['rows']:,} rows on {report['database']}",
+            f"{'method':<10} {'rows/s':>10} {'seconds':>8} {'peak MB':>8} {'x floor':>8}",
+        ]
+        for name, result in report["methods"].items():
+            ratio = result["ratio_to_floor"]
+            lines.append(
+                f"{name:<10} {result['rows_per_second']:>10,} {result['seconds']:>8.2f} "
+                f"{result['peak_rss_mb']:>8.1f} {'-' if ratio is None else f'{ratio:.2f}':>8}"
+            )
+        if report["streaming_and_s3_same_bytes"] is not None:
+            same = "yes" if report["streaming_and_s3_same_bytes"] else "NO"
+            lines.append(f"streaming and S3 files are the same bytes: {same}")
+        return "\n".join(lines)
