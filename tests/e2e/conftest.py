@@ -6,13 +6,19 @@ at the end, whatever the tests did. It skips, saying why, when PostgreSQL or Red
 running here. Topology:
 
 - PostgreSQL (127.0.0.1:5432): a fresh database for this run, dropped at the end.
-- The machine's Redis (127.0.0.1:6379), database E2E_BROKER_DB: Celery's broker and result
-  backend (flushed at the start and the end; the suite never stops this server).
+- The machine's Redis (127.0.0.1:6379), database 14 (E2E_BROKER_URL): Celery's broker and
+  result backend (flushed at the start and the end; the suite never stops this server).
 - A Redis server of the suite's own on a free port: the Django cache (export progress), so a
   test can stop it mid-export without touching the broker.
 - moto's S3 server on a free port: the exports bucket's endpoint.
 - gunicorn (config.settings.production over plain http), a Celery worker with its own TMPDIR,
   and Celery beat.
+
+Production settings work over plain http with DJANGO_SECURE_SSL_REDIRECT=false: the API
+clients use basic auth or a session cookie they send themselves, and Chromium keeps `Secure`
+cookies on http://127.0.0.1 (a potentially trustworthy origin), so the admin login works too.
+Two settings differ from the defaults, through the environment: EXPORTS_ROW_LIMIT (below the
+seeded row count, for the row-limit test) and CELERY_TASK_TIME_LIMIT (see TASK_TIME_LIMIT).
 """
 
 from __future__ import annotations
