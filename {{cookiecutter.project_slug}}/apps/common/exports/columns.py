@@ -39,13 +39,17 @@ class Column:
 @dataclass(frozen=True)
 class _ModelPath:
     field: models.Field
-    nullable: bool  # a null can come from the field or from a nullable foreign key on the way
+    optional_hop: bool  # a nullable foreign key on the way: the related object may be missing
     relations: tuple[str, ...]  # "user", "mission__owner": what select_related needs
+
+    @property
+    def nullable(self) -> bool:
+        return self.optional_hop or self.field.null
 
 
 def _resolve(model: type[models.Model], attrs: list[str]) -> _ModelPath | None:
     """The model field that `attrs` ends on, if the path follows forward foreign keys only."""
-    nullable = False
+    optional_hop = False
     relations: list[str] = []
     for position, attr in enumerate(attrs):
         try:
@@ -55,10 +59,10 @@ def _resolve(model: type[models.Model], attrs: list[str]) -> _ModelPath | None:
         if not field.concrete:
             return None
         if position == len(attrs) - 1:
-            return _ModelPath(field, nullable or field.null, tuple(relations))
+            return _ModelPath(field, optional_hop, tuple(relations))
         if not (field.many_to_one or field.one_to_one) or attr != field.name:
             return None
-        nullable = nullable or field.null
+        optional_hop = optional_hop or field.null
         relations.append("__".join([*attrs[:position], attr]))
         model = field.related_model
     return None
@@ -78,7 +82,7 @@ def _reads_like_drf(field: serializers.Field, path: _ModelPath | None) -> bool:
     """Whether a database value gives exactly what `field.get_attribute(instance)` gives."""
     if path is None or type(field).get_attribute is not serializers.Field.get_attribute:
         return False
-    if path.nullable and path.relations:
+    if path.optional_hop:
         # DRF turns a missing related object into a default, None, an omitted key or an error;
         # a row value can only say None, so take the database path when DRF says None too.
         return field.default is empty and (field.allow_null or not field.required)
@@ -212,7 +216,7 @@ def _column(
     if value_field is None or not _reads_like_drf(field, path):
         return Column(field.field_name, _label(field, path), None, None, _drf_reader(field)), path
     represent = _compile_represent(field, value_field, path.nullable)
-    getter = _null_safe_getter(attrs) if path.nullable else attrgetter(".".join(attrs))
+    getter = _null_safe_getter(attrs) if path.optional_hop else attrgetter(".".join(attrs))
     column = Column(
         name=field.field_name,
         label=_label(field, path),

@@ -14,7 +14,8 @@
 
 Every class attribute of `CSVDownloader` can be overridden by a keyword argument of the same name.
 Rows are read in chunks (memory stays flat), counted once against `allow_row_limit` before the
-first byte, and written by the `csv` module; both results are the same bytes.
+first byte, and written by the `csv` module; both results are the same bytes. A row that fails
+once streaming has begun can only cut the response short: exports that may fail belong in a task.
 """
 
 import logging

@@ -35,6 +35,7 @@ class JobCSVSerializer(serializers.ModelSerializer):
 
     username = serializers.CharField(source="user.username", label="사용자")
     is_staff = serializers.BooleanField(source="user.is_staff")
+    last_login = serializers.DateTimeField(source="user.last_login")  # null, required
 
     class Meta:
         model = ExportJob
@@ -47,6 +48,7 @@ class JobCSVSerializer(serializers.ModelSerializer):
             "progress",
             "query_params",
             "created_at",
+            "last_login",
             "finished_at",
         ]
 

@@ -30,7 +30,11 @@ def jobs(db):
         export_name='한국어, "quoted"', progress=3, query_params={"status": ["a", "b"]}
     )
     second = ExportJobFactory(
-        export_name="=cmd", user__first_name="길동", user__last_name="홍", user__is_staff=True
+        export_name="=cmd",
+        user__first_name="길동",
+        user__last_name="홍",
+        user__is_staff=True,
+        user__last_login=dt.datetime(2024, 5, 1, 9, 0, tzinfo=dt.UTC),
     )
     second.finished_at = dt.datetime(2024, 1, 31, 15, 30, 0, 123456, tzinfo=dt.UTC)
     second.save()
@@ -50,6 +54,7 @@ def test_model_fields_and_dotted_paths_are_read_from_the_database_row():
         "progress",
         "query_params",
         "created_at",
+        "user__last_login",
         "finished_at",
     ]
 

@@ -137,7 +137,7 @@ def test_download_url_is_a_signed_link_to_an_unguessable_key(s3, settings):
     second.get_result_as_download_url()
 
     today = timezone.localdate().strftime("%Y%m%d")
-    # (no f-string: cookiecutter's Jinja would eat doubled braces)
+    # (no f-string: the template engine would eat doubled braces)
     pattern = "download/" + today + r"/csv/[A-Za-z0-9_-]{22}/jobs_" + today + r"_\d{6}\.csv"
     assert re.fullmatch(pattern, first.file_key)
     assert first.file_key.split("/")[3] != second.file_key.split("/")[3]
