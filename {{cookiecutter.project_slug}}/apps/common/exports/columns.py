@@ -39,12 +39,31 @@ class Column:
 @dataclass(frozen=True)
 class _ModelPath:
     field: models.Field
+    attr: str  # the last attribute: `user` (the related object) or `user_id` (its key)
     optional_hop: bool  # a nullable foreign key on the way: the related object may be missing
-    relations: tuple[str, ...]  # "user", "mission__owner": what select_related needs
+    relations: tuple[str, ...]  # "user", "mission__owner": the foreign keys on the way
 
     @property
     def nullable(self) -> bool:
         return self.optional_hop or self.field.null
+
+    @property
+    def value_field(self) -> models.Field | None:
+        """The field whose Python type the database value has; None for a related object."""
+        if not self.field.is_relation:
+            return self.field
+        if self.attr == self.field.attname != self.field.name:  # "user_id"
+            return self.field.target_field
+        return None
+
+    @property
+    def select_related(self) -> tuple[str, ...]:
+        """What reading the path from an instance needs joined, the related object itself too."""
+        field = self.field
+        if (field.many_to_one or field.one_to_one) and self.attr == field.name:
+            prefix = f"{self.relations[-1]}__" if self.relations else ""
+            return (*self.relations, prefix + field.name)  # e.g. a nested serializer over `user`
+        return self.relations
 
 
 def _resolve(model: type[models.Model], attrs: list[str]) -> _ModelPath | None:
@@ -59,22 +78,12 @@ def _resolve(model: type[models.Model], attrs: list[str]) -> _ModelPath | None:
         if not field.concrete:
             return None
         if position == len(attrs) - 1:
-            return _ModelPath(field, optional_hop, tuple(relations))
+            return _ModelPath(field, attr, optional_hop, tuple(relations))
         if not (field.many_to_one or field.one_to_one) or attr != field.name:
             return None
         optional_hop = optional_hop or field.null
         relations.append("__".join([*attrs[:position], attr]))
         model = field.related_model
-    return None
-
-
-def _value_type_field(path: _ModelPath, attr: str) -> models.Field | None:
-    """The field whose Python type the database value has; None for a related object."""
-    field = path.field
-    if not field.is_relation:
-        return field
-    if attr == field.attname != field.name:  # "user_id"
-        return field.target_field
     return None
 
 
@@ -212,7 +221,7 @@ def _column(
 ) -> tuple[Column, _ModelPath | None]:
     attrs = field.source_attrs
     path = _resolve(model, attrs) if attrs else None
-    value_field = _value_type_field(path, attrs[-1]) if path is not None else None
+    value_field = path.value_field if path is not None else None
     if value_field is None or not _reads_like_drf(field, path):
         return Column(field.field_name, _label(field, path), None, None, _drf_reader(field)), path
     represent = _compile_represent(field, value_field, path.nullable)
@@ -231,7 +240,7 @@ class ColumnPlan:
     """Reads rows for one serializer, in batches, as columns of representations.
 
     With every column a database value, rows come from `values_list(..., "pk")`; otherwise from
-    model instances, with the foreign keys of the database columns `select_related`.
+    model instances, with every foreign key a column's source follows `select_related`.
     """
 
     def __init__(self, serializer: serializers.Serializer, model: type[models.Model]) -> None:
@@ -245,9 +254,9 @@ class ColumnPlan:
         self._relations = sorted(
             {
                 relation
-                for column, path in planned
-                if column.lookup and path is not None
-                for relation in path.relations
+                for _, path in planned
+                if path is not None
+                for relation in path.select_related
             }
         )
 

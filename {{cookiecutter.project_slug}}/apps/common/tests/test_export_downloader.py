@@ -23,6 +23,7 @@ from .export_helpers import (
     JobCSVSerializer,
     JobFilter,
     MixedJobCSVSerializer,
+    UserBriefSerializer,
     parse_csv,
     streamed,
 )
@@ -327,8 +328,20 @@ def test_a_view_streams_the_csv(user_client, export_urls):
     assert row[3] == "streamed"
 
 
+class NestedOwnerSerializer(serializers.ModelSerializer):
+    """No database column on the user: the nested serializer alone needs it joined."""
+
+    owner = UserBriefSerializer(source="user")
+
+    class Meta:
+        model = ExportJob
+        fields = ["id", "owner"]
+
+
 @pytest.mark.django_db
-@pytest.mark.parametrize("serializer_class", [JobCSVSerializer, MixedJobCSVSerializer])
+@pytest.mark.parametrize(
+    "serializer_class", [JobCSVSerializer, MixedJobCSVSerializer, NestedOwnerSerializer]
+)
 def test_queries_stay_constant_whatever_the_row_count(django_assert_num_queries, serializer_class):
     def export_queries(rows: int) -> bytes:
         ExportJob.objects.all().delete()
