@@ -177,7 +177,7 @@ class CSVDownloader:
             self._write_batch(writer, raws)
             processed = self.row_count + self.skipped_rows
             # 100% is written only once the file is complete (see _report_done).
-            if self.celery_task_id and next_report <= processed < self.total:
+            if self.celery_task_id and next_report <= processed < (self.total or 0):
                 set_progress(self.celery_task_id, processed, self.total)
                 next_report = processed + self.celery_progress_row_offset
             yield writer.take()
