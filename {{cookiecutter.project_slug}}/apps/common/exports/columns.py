@@ -41,7 +41,7 @@ class _ModelPath:
     field: models.Field
     attr: str  # the last attribute: `user` (the related object) or `user_id` (its key)
     optional_hop: bool  # a nullable foreign key on the way: the related object may be missing
-    relations: tuple[str, ...]  # "user", "mission__owner": the foreign keys on the way
+    relations: tuple[str, ...]  # "user", "order__customer": the foreign keys on the way
 
     @property
     def nullable(self) -> bool:

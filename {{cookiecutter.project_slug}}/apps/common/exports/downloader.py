@@ -1,9 +1,9 @@
 """`CSVDownloader`: one subclass per export, streamed to the browser or uploaded to S3.
 
-    class MissionRewardLogCSVDownloader(CSVDownloader):
-        filterset_class = MissionRewardLogFilter
-        serializer_class = MissionRewardLogCSVSerializer
-        file_prefix = "mission_reward_log"
+    class OrderCSVDownloader(CSVDownloader):
+        filterset_class = OrderFilter
+        serializer_class = OrderCSVSerializer
+        file_prefix = "order"
 
     # in a view: stream it
     CSVDownloader(user_id=..., queryset=..., filterset_class=..., serializer_class=...,
