@@ -1,6 +1,10 @@
+from collections.abc import Iterator
+
 import pytest
+from moto import mock_aws
 from rest_framework.test import APIClient
 
+from apps.common.exports.s3 import S3ClientService
 from apps.users.tests.factories import StaffUserFactory, UserFactory
 
 
@@ -31,3 +35,12 @@ def staff_client(staff_user) -> APIClient:
     client = APIClient()
     client.force_authenticate(staff_user)
     return client
+
+
+@pytest.fixture
+def s3(settings) -> Iterator[S3ClientService]:
+    """moto's in-process S3, with the exports bucket created as `create_export_bucket` does."""
+    with mock_aws():
+        service = S3ClientService()
+        service.ensure_bucket(settings.EXPORTS_S3_BUCKET)
+        yield service
