@@ -1,0 +1,58 @@
+"""The CSV export benchmark of a baked project runs and prints its table (figures, not verdicts).
+
+Speed and memory are measured as ratios against baselines in the same run; nothing here times
+anything. The test checks the benchmark's own output: every method ran, both of our paths
+wrote the same bytes, and the JSON holds the figures the table shows. Two runs: 100,000 rows
+with every method (throughput against the old pattern and the floor), and 1,000,000 rows with
+our paths and the floor (peak memory above the process before the export).
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+
+import pytest
+
+from tests.conftest import POSTGRES_URL, run
+from tools.project import bake
+
+ALL_METHODS = ("original", "many", "streaming", "s3", "floor")
+OUR_PATHS_AND_FLOOR = ("streaming", "s3", "floor")
+
+
+@pytest.mark.parametrize(
+    ("rows", "methods", "repeat"),
+    [(100_000, ALL_METHODS, 2), (1_000_000, OUR_PATHS_AND_FLOOR, 1)],
+    ids=["100k-every-method", "1M-memory"],
+)
+def test_csv_export_benchmark_on_postgresql(
+    tmp_path, project_python, services_available, capsys, rows, methods, repeat
+):
+    project = bake(tmp_path)
+    database = f"template_bench_{tmp_path.name.replace('-', '_')}"
+    server = POSTGRES_URL.rsplit("/", 1)[0]
+    psql = ["psql", POSTGRES_URL, "-q", "-c"]
+    subprocess.run([*psql, f'CREATE DATABASE "{database}"'], check=True)
+    try:
+        env = {"DATABASE_URL": f"{server}/{database}", "DJANGO_SETTINGS_MODULE": "config.settings.local"}
+        run([project_python, "manage.py", "migrate", "-v", "0"], project, env=env)
+        output = run(
+            [
+                *(project_python, "manage.py", "bench_csv_export", "--rows", rows),
+                *("--methods", ",".join(methods), "--repeat", repeat, "--json", "bench.json"),
+            ],
+            project,
+            env=env,
+        )
+    finally:
+        subprocess.run([*psql, f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'], check=True)
+
+    table = output[output.index(f"{rows:,} rows on postgresql") :]
+    with capsys.disabled():
+        print(f"\nCSV export benchmark (baked project, PostgreSQL):\n{table}")
+    figures = json.loads((project / "bench.json").read_text())
+    assert figures["rows"] == rows
+    assert set(figures["methods"]) == set(methods)
+    assert figures["streaming_and_s3_same_bytes"] is True
+    assert all(method["rows_per_second"] > 0 for method in figures["methods"].values())
