@@ -8,7 +8,6 @@ import itertools
 import time
 import urllib.request
 from collections.abc import Callable
-from typing import Any
 
 from tools.client import ApiClient, Response
 
@@ -118,12 +117,3 @@ def download(url: str, timeout: float = 120) -> Response:
     assert url.startswith("http://127.0.0.1:"), url
     with urllib.request.urlopen(url, timeout=timeout) as response:
         return Response(response.status, dict(response.headers), response.read())
-
-
-def wait_for(predicate: Callable[[], Any], timeout: float, what: str, interval: float = 0.5) -> Any:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if value := predicate():
-            return value
-        time.sleep(interval)
-    raise AssertionError(f"{what}: not within {timeout:.0f}s")

@@ -176,7 +176,7 @@ CELERY_BEAT_SCHEDULE = {
     },
     "fail-stale-exports": {
         "task": "apps.common.tasks.fail_stale_exports",
-        "schedule": crontab(minute="*/10"),
+        "schedule": timedelta(minutes=1),
     },
 }
 
@@ -192,6 +192,9 @@ EXPORTS_S3_BUCKET = env("EXPORTS_S3_BUCKET", default="{{ cookiecutter.project_sl
 EXPORTS_DOWNLOAD_URL_EXPIRY = timedelta(minutes=env.int("EXPORTS_DOWNLOAD_URL_MINUTES", default=10))
 EXPORTS_RETENTION = timedelta(days=env.int("EXPORTS_RETENTION_DAYS", default=7))
 EXPORTS_ROW_LIMIT = env.int("EXPORTS_ROW_LIMIT", default=100_000)
+# A running export job whose heartbeat has been silent this long lost its worker: it is failed.
+# Longer than the slowest step without progress (the row count, the final upload).
+EXPORTS_STALE_AFTER = timedelta(seconds=env.int("EXPORTS_STALE_AFTER_SECONDS", default=300))
 
 LOGGING = {
     "version": 1,

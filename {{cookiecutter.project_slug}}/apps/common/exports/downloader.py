@@ -22,7 +22,7 @@ import logging
 import re
 import secrets
 import tempfile
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal
@@ -54,6 +54,11 @@ logger = logging.getLogger(__name__)
 _UNSAFE_IN_FILE_NAME = re.compile(r"[\\/\x00-\x1f\x7f]")
 
 
+# The S3 path writes into a temporary folder with this prefix; a killed worker leaves it behind
+# (see export_temp_dirs_delete_stale).
+TEMP_DIR_PREFIX = "csv-export-"
+
+
 class ExportRowError(Exception):
     """A row could not be turned into CSV; the message names the row's primary key."""
 
@@ -79,6 +84,8 @@ class CSVDownloader:
     include_bom: bool = True  # Excel reads UTF-8 (Korean text) correctly only after a BOM
     neutralize_formulas: bool = True  # OWASP CSV injection
     row_error_policy: Literal["raise", "skip"] = "raise"
+    # Called with (processed, total) whenever progress is written: an export job's heartbeat.
+    on_progress: Callable[[int, int], None] | None = None
 
     _OPTIONS = frozenset(
         {
@@ -97,6 +104,7 @@ class CSVDownloader:
             "include_bom",
             "neutralize_formulas",
             "row_error_policy",
+            "on_progress",
         }
     )
 
@@ -178,7 +186,7 @@ class CSVDownloader:
             processed = self.row_count + self.skipped_rows
             # 100% is written only once the file is complete (see _report_done).
             if self.celery_task_id and next_report <= processed < (self.total or 0):
-                set_progress(self.celery_task_id, processed, self.total)
+                self._report_progress(processed, self.total)
                 next_report = processed + self.celery_progress_row_offset
             yield writer.take()
 
@@ -198,7 +206,7 @@ class CSVDownloader:
         s3_path = self.s3_path or f"download/{timezone.localdate():%Y%m%d}/csv"
         key = f"{s3_path.strip('/')}/{secrets.token_urlsafe(16)}/{file_name}"
         bucket = self.s3_bucket or settings.EXPORTS_S3_BUCKET
-        with tempfile.TemporaryDirectory(prefix="csv-export-") as directory:
+        with tempfile.TemporaryDirectory(prefix=TEMP_DIR_PREFIX) as directory:
             local_path = Path(directory) / "export.csv"
             with local_path.open("w", encoding="utf-8", newline="") as file:
                 file.writelines(self.generate_csv_lines())
@@ -280,4 +288,9 @@ class CSVDownloader:
         )
         if self.celery_task_id:
             processed = self.row_count + self.skipped_rows
-            set_progress(self.celery_task_id, processed, processed)
+            self._report_progress(processed, processed)
+
+    def _report_progress(self, processed: int, total: int) -> None:
+        set_progress(self.celery_task_id, processed, total)
+        if self.on_progress is not None:
+            self.on_progress(processed, total)

@@ -2,15 +2,21 @@
 
 Delivery guarantee. Tasks are acknowledged late, but a job runs at most once: a delivery claims
 the job only while it is `pending`, so a redelivered message finds it taken and does nothing.
-A worker killed mid-export leaves its job `running`; `export_jobs_fail_stale` (every few
-minutes, from Celery beat) fails every job running longer than the task time limit, which no
-live task can exceed. The user sees the failure and starts the export again.
+A running job beats: it writes its progress to its row at least every tenth of
+`EXPORTS_STALE_AFTER` while rows flow. A worker killed mid-export (or a task killed at its hard
+time limit) stops beating; `export_jobs_fail_stale` (every minute, from Celery beat) fails every
+running job silent for longer than `EXPORTS_STALE_AFTER`. The user sees the failure within
+minutes and starts the export again.
 """
 
 import logging
+import shutil
+import tempfile
+import time
 from collections import defaultdict
-from collections.abc import Mapping
-from datetime import datetime, timedelta
+from collections.abc import Callable, Mapping
+from datetime import datetime
+from pathlib import Path
 from typing import Any, Protocol
 
 from celery.exceptions import SoftTimeLimitExceeded
@@ -22,7 +28,7 @@ from rest_framework.exceptions import ValidationError
 
 from apps.common.models import ExportJob
 
-from .downloader import CSVDownloader, ExportRowError
+from .downloader import TEMP_DIR_PREFIX, CSVDownloader, ExportRowError
 from .query_params import normalize_query_params
 from .s3 import S3ClientService
 
@@ -84,6 +90,7 @@ def run_export_job(
             queryset=queryset,
             query_params=job.query_params,
             celery_task_id=celery_task_id,
+            on_progress=_heartbeat(job_id),
         )
         url = downloader.get_result_as_download_url()
     except (ValidationError, ExportRowError, SoftTimeLimitExceeded) as exc:
@@ -99,12 +106,28 @@ def run_export_job(
 
 
 def export_jobs_fail_stale(*, now: datetime | None = None) -> int:
-    """Fail jobs running longer than the task time limit: their worker is gone."""
+    """Fail running jobs whose heartbeat stopped `EXPORTS_STALE_AFTER` ago: their worker is gone."""
     now = now or timezone.now()
-    cutoff = now - timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT)
-    return ExportJob.objects.filter(status=ExportJob.Status.RUNNING, started_at__lt=cutoff).update(
+    cutoff = now - settings.EXPORTS_STALE_AFTER
+    return ExportJob.objects.filter(status=ExportJob.Status.RUNNING, updated_at__lt=cutoff).update(
         status=ExportJob.Status.FAILED, error_message=STALE_FAILURE, finished_at=now, updated_at=now
     )
+
+
+def export_temp_dirs_delete_stale(*, now: datetime | None = None) -> int:
+    """Delete this machine's export temp folders untouched for `EXPORTS_STALE_AFTER`.
+
+    A live export writes its file continuously; a folder that old was left by a killed worker,
+    whose job the same silence fails. Returns how many folders were deleted.
+    """
+    cutoff = (now or timezone.now()).timestamp() - settings.EXPORTS_STALE_AFTER.total_seconds()
+    deleted = 0
+    for folder in Path(tempfile.gettempdir()).glob(f"{TEMP_DIR_PREFIX}*"):
+        newest = max((path.stat().st_mtime for path in folder.rglob("*")), default=0.0)
+        if max(newest, folder.stat().st_mtime) < cutoff:
+            shutil.rmtree(folder, ignore_errors=True)
+            deleted += 1
+    return deleted
 
 
 def export_jobs_delete_expired(*, now: datetime | None = None) -> int:
@@ -126,6 +149,24 @@ def export_jobs_delete_expired(*, now: datetime | None = None) -> int:
             s3.delete_objects(bucket=bucket, keys=keys)
         deleted += ExportJob.objects.filter(pk__in=[pk for pk, _, _ in batch]).delete()[0]
     return deleted
+
+
+def _heartbeat(job_id: int) -> Callable[[int, int], None]:
+    """Record progress on the job's row (its `updated_at` is the heartbeat), throttled so a
+    fast export writes a handful of rows, not one per progress report."""
+    interval = settings.EXPORTS_STALE_AFTER.total_seconds() / 10
+    last_beat = time.monotonic()
+
+    def beat(processed: int, total: int) -> None:
+        nonlocal last_beat
+        if time.monotonic() - last_beat < interval:
+            return
+        last_beat = time.monotonic()
+        ExportJob.objects.filter(pk=job_id, status=ExportJob.Status.RUNNING).update(
+            progress=processed, total=total, updated_at=timezone.now()
+        )
+
+    return beat
 
 
 def _finish(job: ExportJob, downloader: CSVDownloader | None, *, error_message: str = "") -> None:

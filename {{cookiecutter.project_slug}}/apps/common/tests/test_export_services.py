@@ -1,4 +1,6 @@
 import logging
+import os
+import tempfile
 from datetime import timedelta
 from urllib.parse import urlparse
 
@@ -16,6 +18,7 @@ from apps.common.exports.services import (
     TIME_LIMIT_FAILURE,
     UNEXPECTED_FAILURE,
     export_job_start,
+    export_temp_dirs_delete_stale,
     run_export_job,
 )
 from apps.common.models import ExportJob
@@ -229,21 +232,70 @@ def test_a_redelivered_task_leaves_a_job_that_is_not_pending_alone(s3, status, c
 
 
 @pytest.mark.django_db
-def test_jobs_running_past_the_task_time_limit_are_failed_by_the_periodic_sweep(settings):
+def test_a_running_job_beats_its_progress_into_its_row(s3, settings):
+    settings.EXPORTS_STALE_AFTER = timedelta(0)  # beat at every progress report
+    ExportJobFactory.create_batch(5)
+    job = ExportJobFactory()
+    seen_in_database = []
+
+    class WatchedDownloader(JobCSVDownloader):
+        chunk_size = 2
+        celery_progress_row_offset = 2
+
+        def generate_csv_lines(self):
+            for piece in super().generate_csv_lines():
+                row = ExportJob.objects.values_list("progress", "total", "updated_at")
+                seen_in_database.append(row.get(pk=job.pk))
+                yield piece
+
+    _run(job, WatchedDownloader)
+
+    progress = [(done, total) for done, total, _ in seen_in_database]
+    assert progress[-1] == (4, 6)  # the last report before the file is complete
+    assert (2, 6) in progress
+    beats = [updated_at for *_, updated_at in seen_in_database]
+    assert beats == sorted(beats)
+    assert beats[0] < beats[-1]
+    assert (job.status, job.progress, job.total) == (ExportJob.Status.SUCCEEDED, 6, 6)
+
+
+@pytest.mark.django_db
+def test_running_jobs_whose_heartbeat_stopped_are_failed_by_the_periodic_sweep(settings):
     now = timezone.now()
-    limit = timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT)
-    stale = ExportJobFactory(status=ExportJob.Status.RUNNING, started_at=now - limit * 2)
-    live = ExportJobFactory(status=ExportJob.Status.RUNNING, started_at=now - limit / 2)
+    silent_for = settings.EXPORTS_STALE_AFTER
+    stale = ExportJobFactory(status=ExportJob.Status.RUNNING, started_at=now - silent_for * 3)
+    beating = ExportJobFactory(status=ExportJob.Status.RUNNING, started_at=now - silent_for * 3)
     waiting = ExportJobFactory(status=ExportJob.Status.PENDING)
+    ExportJob.objects.filter(pk__in=[stale.pk, waiting.pk]).update(updated_at=now - silent_for * 2)
+    ExportJob.objects.filter(pk=beating.pk).update(updated_at=now - silent_for / 2)
 
     assert fail_stale_exports.delay().get() == 1
 
-    for job in (stale, live, waiting):
+    for job in (stale, beating, waiting):
         job.refresh_from_db()
     assert (stale.status, stale.error_message) == (ExportJob.Status.FAILED, STALE_FAILURE)
     assert stale.finished_at is not None
-    assert live.status == ExportJob.Status.RUNNING
+    assert beating.status == ExportJob.Status.RUNNING
     assert waiting.status == ExportJob.Status.PENDING
+
+
+def test_temp_folders_left_by_lost_workers_are_deleted(tmp_path, monkeypatch, settings):
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    now = timezone.now()
+    long_ago = (now - settings.EXPORTS_STALE_AFTER * 2).timestamp()
+    left_behind = tmp_path / "csv-export-lost"
+    being_written = tmp_path / "csv-export-live"
+    someone_elses = tmp_path / "pymp-other"
+    for folder in (left_behind, being_written, someone_elses):
+        (folder / "export.csv").parent.mkdir()
+        (folder / "export.csv").write_text("id\n1\n")
+    for folder in (left_behind, someone_elses):
+        for path in (folder / "export.csv", folder):
+            os.utime(path, (long_ago, long_ago))
+
+    assert export_temp_dirs_delete_stale(now=now) == 1
+
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["csv-export-live", "pymp-other"]
 
 
 def _job_with_file(s3, bucket: str, key: str, *, age: timedelta) -> ExportJob:
