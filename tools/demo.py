@@ -14,6 +14,7 @@ import io
 import os
 import secrets
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -177,6 +178,9 @@ def main() -> int:
             print("Demo check passed." if ok else "Demo check FAILED.")
             return 0 if ok else 1
         print("Press Ctrl-C to stop.")
+        # Ctrl-C or a plain `kill` both leave through the `with`, which stops every process.
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+        signal.signal(signal.SIGTERM, signal.default_int_handler)
         try:
             while all(p.popen.poll() is None for p in stack.processes.values()):
                 time.sleep(1)
