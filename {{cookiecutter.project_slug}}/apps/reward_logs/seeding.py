@@ -11,7 +11,6 @@ import random
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
-from functools import partial
 
 from django.contrib.auth import get_user_model
 from django.db import connection, transaction
@@ -21,7 +20,7 @@ from django.utils import timezone
 from apps.missions.models import Mission, Reward
 
 from .models import MissionRewardLog
-from .selectors import mission_reward_totals_invalidate
+from .selectors import mission_reward_totals_invalidate_on_commit
 
 REWARDS = [
     ("출석 체크 10P", 10),
@@ -111,9 +110,8 @@ def reward_logs_seed(
         to_create = max(0, logs - existing)
         if to_create:
             _create_logs(to_create, user_ids, mission_rows, days, batch_size, rng)
-            mission_ids = [mission.pk for mission in mission_rows]
-            transaction.on_commit(
-                partial(mission_reward_totals_invalidate, mission_ids=mission_ids), robust=True
+            mission_reward_totals_invalidate_on_commit(
+                mission_ids=[mission.pk for mission in mission_rows]
             )
     return SeedResult(
         rewards=len(rewards),

@@ -1,8 +1,10 @@
 """Read queries for reward logs, and the cached per-mission totals."""
 
 from collections.abc import Iterable
+from functools import partial
 
 from django.core.cache import cache
+from django.db import transaction
 from django.db.models import Count, OuterRef, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 
@@ -42,8 +44,8 @@ def mission_reward_totals(*, mission_id: int) -> RewardTotals:
     """Count and points of a mission's reward logs per status, cached.
 
     `{"pending": {"count": 2, "point": 200}, "paid": {...}, "cancelled": {...}}`. Every
-    service that writes reward logs calls `mission_reward_totals_invalidate` once its
-    transaction commits, so a cached value is never older than the last committed write.
+    write of reward logs calls `mission_reward_totals_invalidate_on_commit`, so a cached value
+    is never older than the last committed write.
     """
     entry = CacheKey.MISSION_REWARD_TOTALS
     key = entry.key(mission_id)
@@ -65,3 +67,15 @@ def mission_reward_totals(*, mission_id: int) -> RewardTotals:
 def mission_reward_totals_invalidate(*, mission_ids: Iterable[int]) -> None:
     """Forget the cached totals of these missions; the next read recomputes them."""
     cache.delete_many([CacheKey.MISSION_REWARD_TOTALS.key(pk) for pk in set(mission_ids)])
+
+
+def mission_reward_totals_invalidate_on_commit(*, mission_ids: Iterable[int]) -> None:
+    """Forget these missions' cached totals once the current transaction commits.
+
+    Dropping them earlier would let a concurrent read cache the old rows again before the new
+    ones are visible. `robust=True`: the write has committed, so a cache outage at that moment
+    is logged rather than turned into an error (the cached copy then expires with its timeout).
+    """
+    transaction.on_commit(
+        partial(mission_reward_totals_invalidate, mission_ids=list(mission_ids)), robust=True
+    )

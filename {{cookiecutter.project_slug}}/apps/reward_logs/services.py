@@ -1,14 +1,11 @@
 """Writes for reward logs: keyword-only, typed, atomic, full_clean() before save.
 
 Every write that changes a mission's reward totals drops their cached copy once the transaction
-commits. Dropping it earlier would let a concurrent read cache the old rows again before the
-new ones are visible. `robust=True`: the write has committed, so a cache outage at that moment
-is logged rather than turned into an error (the cached copy then expires with its timeout).
+commits (`mission_reward_totals_invalidate_on_commit`).
 """
 
 from collections.abc import Mapping
 from datetime import datetime
-from functools import partial
 from typing import Any
 
 from django.contrib.auth.base_user import AbstractBaseUser
@@ -22,16 +19,10 @@ from apps.missions.models import Mission
 
 from .exports import MissionRewardLogCSVDownloader
 from .models import MissionRewardLog
-from .selectors import mission_reward_totals_invalidate, reward_log_list
+from .selectors import mission_reward_totals_invalidate_on_commit, reward_log_list
 from .tasks import export_reward_logs
 
 EXPORT_NAME = "mission_reward_log"
-
-
-def _invalidate_totals_on_commit(*mission_ids: int) -> None:
-    transaction.on_commit(
-        partial(mission_reward_totals_invalidate, mission_ids=mission_ids), robust=True
-    )
 
 
 @transaction.atomic
@@ -48,7 +39,7 @@ def reward_log_create(
     )
     reward_log.full_clean()
     reward_log.save()
-    _invalidate_totals_on_commit(mission.pk)
+    mission_reward_totals_invalidate_on_commit(mission_ids=[mission.pk])
     return reward_log
 
 
@@ -66,7 +57,7 @@ def reward_log_pay(
     reward_log.paid_at = paid_at or timezone.now()
     reward_log.full_clean()
     reward_log.save(update_fields=["status", "paid_at", "updated_at"])
-    _invalidate_totals_on_commit(reward_log.mission_id)
+    mission_reward_totals_invalidate_on_commit(mission_ids=[reward_log.mission_id])
     return reward_log
 
 
@@ -84,7 +75,7 @@ def reward_log_cancel(*, reward_log: MissionRewardLog, memo: str = "") -> Missio
         reward_log.memo = memo
     reward_log.full_clean()
     reward_log.save(update_fields=["status", "memo", "updated_at"])
-    _invalidate_totals_on_commit(reward_log.mission_id)
+    mission_reward_totals_invalidate_on_commit(mission_ids=[reward_log.mission_id])
     return reward_log
 
 
