@@ -25,6 +25,16 @@ from .tasks import export_reward_logs
 EXPORT_NAME = "mission_reward_log"
 
 
+def _lock_pending(reward_log: MissionRewardLog, *, action: str) -> MissionRewardLog:
+    """The log re-read under a row lock (call inside a transaction), if it is still pending."""
+    locked = MissionRewardLog.objects.select_for_update().get(pk=reward_log.pk)
+    if locked.status != MissionRewardLog.Status.PENDING:
+        raise ApplicationError(
+            f"Reward log {locked.pk} is {locked.status}; only a pending one can be {action}."
+        )
+    return locked
+
+
 @transaction.atomic
 def reward_log_create(
     *, user: AbstractBaseUser, mission: Mission, memo: str = ""
@@ -48,11 +58,7 @@ def reward_log_pay(
     *, reward_log: MissionRewardLog, paid_at: datetime | None = None
 ) -> MissionRewardLog:
     """Mark a pending reward paid. The row is locked, so two payers cannot both pay it."""
-    reward_log = MissionRewardLog.objects.select_for_update().get(pk=reward_log.pk)
-    if reward_log.status != MissionRewardLog.Status.PENDING:
-        raise ApplicationError(
-            f"Reward log {reward_log.pk} is {reward_log.status}; only a pending one can be paid."
-        )
+    reward_log = _lock_pending(reward_log, action="paid")
     reward_log.status = MissionRewardLog.Status.PAID
     reward_log.paid_at = paid_at or timezone.now()
     reward_log.full_clean()
@@ -64,12 +70,7 @@ def reward_log_pay(
 @transaction.atomic
 def reward_log_cancel(*, reward_log: MissionRewardLog, memo: str = "") -> MissionRewardLog:
     """Cancel a pending reward, with an optional reason kept in its memo."""
-    reward_log = MissionRewardLog.objects.select_for_update().get(pk=reward_log.pk)
-    if reward_log.status != MissionRewardLog.Status.PENDING:
-        raise ApplicationError(
-            f"Reward log {reward_log.pk} is {reward_log.status}; only a pending one can be "
-            "cancelled."
-        )
+    reward_log = _lock_pending(reward_log, action="cancelled")
     reward_log.status = MissionRewardLog.Status.CANCELLED
     if memo:
         reward_log.memo = memo
