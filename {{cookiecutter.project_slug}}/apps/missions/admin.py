@@ -22,8 +22,20 @@ class MissionChangeList(ChangeList):
         return queryset.annotate(number=mission_number(ordering=queryset.query.order_by))
 
 
+class PaidTotalsColumns:
+    """The `paid_count` and `paid_point` columns of rows annotated by reward_log_paid_totals()."""
+
+    @admin.display(description="rewards paid", ordering="paid_count")
+    def paid_count(self, row: Mission | Reward) -> int:
+        return row.paid_count
+
+    @admin.display(description="points paid", ordering="paid_point")
+    def paid_point(self, row: Mission | Reward) -> str:
+        return f"{row.paid_point:,}"
+
+
 @admin.register(Mission)
-class MissionAdmin(admin.ModelAdmin):
+class MissionAdmin(PaidTotalsColumns, admin.ModelAdmin):
     list_display = (
         "number",
         "title",
@@ -52,17 +64,9 @@ class MissionAdmin(admin.ModelAdmin):
     def number(self, mission: Mission) -> int | None:
         return mission.number
 
-    @admin.display(description="rewards paid", ordering="paid_count")
-    def paid_count(self, mission: Mission) -> int:
-        return mission.paid_count
-
-    @admin.display(description="points paid", ordering="paid_point")
-    def paid_point(self, mission: Mission) -> str:
-        return f"{mission.paid_point:,}"
-
 
 @admin.register(Reward)
-class RewardAdmin(admin.ModelAdmin):
+class RewardAdmin(PaidTotalsColumns, admin.ModelAdmin):
     list_display = ("name", "point", "mission_count", "paid_count", "paid_point", "created_at")
     search_fields = ("name",)
     ordering = ("-created_at", "-id")
@@ -78,11 +82,3 @@ class RewardAdmin(admin.ModelAdmin):
     @admin.display(description="missions", ordering="mission_count")
     def mission_count(self, reward: Reward) -> int:
         return reward.mission_count
-
-    @admin.display(description="rewards paid", ordering="paid_count")
-    def paid_count(self, reward: Reward) -> int:
-        return reward.paid_count
-
-    @admin.display(description="points paid", ordering="paid_point")
-    def paid_point(self, reward: Reward) -> str:
-        return f"{reward.paid_point:,}"
