@@ -247,6 +247,8 @@ class ColumnPlan:
         self.serializer = serializer
         planned = [_column(field, model) for field in serializer._readable_fields]
         self.columns: tuple[Column, ...] = tuple(column for column, _ in planned)
+        # Read once per row by whole-serializer plans and overridden `get_csv_row`: built once.
+        self.names: tuple[str, ...] = tuple(column.name for column in self.columns)
         self._whole = (
             type(serializer).to_representation is not serializers.Serializer.to_representation
         )
@@ -259,10 +261,6 @@ class ColumnPlan:
                 for relation in path.select_related
             }
         )
-
-    @property
-    def names(self) -> list[str]:
-        return [column.name for column in self.columns]
 
     @property
     def labels(self) -> list[str]:
