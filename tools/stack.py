@@ -14,6 +14,7 @@ import subprocess
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -80,32 +81,33 @@ class Stack:
 
     def wait_for_http(self, name: str, url: str, timeout: float = 60) -> None:
         """Wait until `url` answers with any HTTP status while process `name` stays alive."""
-        deadline = time.monotonic() + timeout
-        process = self.processes[name]
-        while time.monotonic() < deadline:
-            if process.popen.poll() is not None:
-                raise StackError(f"{name} exited with {process.popen.returncode}:\n{process.log_tail()}")
+
+        def answers() -> bool:
             try:
                 urllib.request.urlopen(url, timeout=2)
             except urllib.error.HTTPError:
-                return
+                return True
             except OSError:
-                time.sleep(0.2)
-            else:
-                return
-        raise StackError(f"{name} did not answer {url} within {timeout:.0f}s:\n{process.log_tail()}")
+                return False
+            return True
+
+        self._wait(name, answers, f"answer {url}", timeout)
 
     def wait_for_log(self, name: str, text: str, timeout: float = 60) -> None:
         """Wait until process `name` writes `text` to its log (e.g. a worker's "ready")."""
+        log_path = self.processes[name].log_path
+        self._wait(name, lambda: text in log_path.read_text(errors="replace"), f"log {text!r}", timeout)
+
+    def _wait(self, name: str, ready: Callable[[], bool], what: str, timeout: float) -> None:
         deadline = time.monotonic() + timeout
         process = self.processes[name]
         while time.monotonic() < deadline:
             if process.popen.poll() is not None:
                 raise StackError(f"{name} exited with {process.popen.returncode}:\n{process.log_tail()}")
-            if text in process.log_path.read_text(errors="replace"):
+            if ready():
                 return
             time.sleep(0.2)
-        raise StackError(f"{name} did not log {text!r} within {timeout:.0f}s:\n{process.log_tail()}")
+        raise StackError(f"{name} did not {what} within {timeout:.0f}s:\n{process.log_tail()}")
 
     def __enter__(self) -> Stack:
         return self
