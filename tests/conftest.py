@@ -1,8 +1,11 @@
 from __future__ import annotations
 
+import contextlib
 import os
+import secrets
 import socket
 import subprocess
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -52,3 +55,23 @@ def services_available() -> None:
             "PostgreSQL (127.0.0.1:5432) or Redis (127.0.0.1:6379) is not running: "
             "the tests against real services were not run. .ci/run starts them."
         )
+
+
+def _postgres_admin(python: Path, statement: str) -> None:
+    code = (
+        "import sys, psycopg\n"
+        "with psycopg.connect(sys.argv[1], autocommit=True, connect_timeout=5) as c:\n"
+        "    c.execute(sys.argv[2])\n"
+    )
+    run([python, "-c", code, POSTGRES_URL, statement], python.parent, timeout=60)
+
+
+@contextlib.contextmanager
+def temporary_postgres_database(python: Path, prefix: str) -> Iterator[str]:
+    """A fresh PostgreSQL database for one baked project, dropped afterwards whatever happens."""
+    name = f"{prefix}_{secrets.token_hex(4)}"
+    _postgres_admin(python, f'CREATE DATABASE "{name}"')
+    try:
+        yield f"{POSTGRES_URL.rsplit('/', 1)[0]}/{name}"
+    finally:
+        _postgres_admin(python, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

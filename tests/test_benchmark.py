@@ -10,11 +10,10 @@ our paths and the floor (peak memory above the process before the export).
 from __future__ import annotations
 
 import json
-import subprocess
 
 import pytest
 
-from tests.conftest import POSTGRES_URL, run
+from tests.conftest import run, temporary_postgres_database
 from tools.project import bake
 
 ALL_METHODS = ("original", "many", "streaming", "s3", "floor")
@@ -30,12 +29,8 @@ def test_csv_export_benchmark_on_postgresql(
     tmp_path, project_python, services_available, capsys, rows, methods, repeat
 ):
     project = bake(tmp_path)
-    database = f"template_bench_{tmp_path.name.replace('-', '_')}"
-    server = POSTGRES_URL.rsplit("/", 1)[0]
-    psql = ["psql", POSTGRES_URL, "-q", "-c"]
-    subprocess.run([*psql, f'CREATE DATABASE "{database}"'], check=True)
-    try:
-        env = {"DATABASE_URL": f"{server}/{database}", "DJANGO_SETTINGS_MODULE": "config.settings.local"}
+    with temporary_postgres_database(project_python, "template_bench") as database_url:
+        env = {"DATABASE_URL": database_url, "DJANGO_SETTINGS_MODULE": "config.settings.local"}
         run([project_python, "manage.py", "migrate", "-v", "0"], project, env=env)
         output = run(
             [
@@ -45,8 +40,6 @@ def test_csv_export_benchmark_on_postgresql(
             project,
             env=env,
         )
-    finally:
-        subprocess.run([*psql, f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'], check=True)
 
     table = output[output.index(f"{rows:,} rows on postgresql") : output.index("Figures written")]
     with capsys.disabled():

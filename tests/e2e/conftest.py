@@ -29,14 +29,15 @@ import shlex
 import shutil
 import signal
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import POSTGRES_URL, reachable, run
+from tests.conftest import reachable, run, temporary_postgres_database
 from tools.client import ApiClient
-from tools.project import TEMPLATE_DIR, bake, ensure_project_venv
+from tools.project import TEMPLATE_DIR, bake
 from tools.stack import Stack, free_port
 
 # Reward-log rows to seed: enough that an async export takes seconds, long enough to interrupt
@@ -133,30 +134,12 @@ def rotate_log(stack: Stack, name: str) -> None:
 
 
 @pytest.fixture(scope="session")
-def e2e_services() -> None:
+def e2e_services(services_available) -> None:
     """Skip the end-to-end suite, saying why, on a machine without its services."""
-    missing = []
-    if not reachable("127.0.0.1", 5432):
-        missing.append("PostgreSQL is not running on 127.0.0.1:5432")
-    if not reachable("127.0.0.1", 6379):
-        missing.append("Redis is not running on 127.0.0.1:6379")
     if shutil.which("redis-server") is None:
-        missing.append("redis-server is not installed (the suite runs a cache Redis of its own)")
-    if missing:
         pytest.skip(
-            "end-to-end suite not run: " + "; ".join(missing) + ". .ci/run starts PostgreSQL and Redis."
+            "end-to-end suite not run: redis-server is not installed (it runs a cache Redis of its own)"
         )
-
-
-def create_database(python: Path, project: Path, name: str, drop: bool = False) -> None:
-    admin_url = POSTGRES_URL
-    statement = f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)' if drop else f'CREATE DATABASE "{name}"'
-    code = (
-        "import sys, psycopg\n"
-        "with psycopg.connect(sys.argv[1], autocommit=True, connect_timeout=5) as c:\n"
-        "    c.execute(sys.argv[2])\n"
-    )
-    run([python, "-c", code, admin_url, statement], project, timeout=60)
 
 
 def flush_broker(python: Path, project: Path) -> None:
@@ -165,13 +148,18 @@ def flush_broker(python: Path, project: Path) -> None:
 
 
 @pytest.fixture(scope="session")
-def e2e(e2e_services, tmp_path_factory) -> E2EStack:
-    """Bake, install, migrate, seed, and run the whole stack for the session."""
+def e2e_database(e2e_services, project_python) -> Iterator[str]:
+    with temporary_postgres_database(project_python, "template_e2e") as database_url:
+        yield database_url
+
+
+@pytest.fixture(scope="session")
+def e2e(e2e_database, project_python, tmp_path_factory) -> Iterator[E2EStack]:
+    """Bake, migrate, seed, and run the whole stack for the session."""
     started = time.monotonic()
     root = tmp_path_factory.mktemp("e2e")
     project = bake(root)
-    python = ensure_project_venv(project)
-    database = f"template_e2e_{secrets.token_hex(4)}"
+    python = project_python
     web_port, s3_port, cache_port = free_port(), free_port(), free_port()
     worker_tmp = root / "worker-tmp"
     worker_tmp.mkdir()
@@ -183,7 +171,7 @@ def e2e(e2e_services, tmp_path_factory) -> E2EStack:
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
         "DJANGO_SECURE_SSL_REDIRECT": "false",
         "DJANGO_LOG_LEVEL": "INFO",
-        "DATABASE_URL": POSTGRES_URL.rsplit("/", 1)[0] + f"/{database}",
+        "DATABASE_URL": e2e_database,
         "REDIS_URL": f"redis://127.0.0.1:{cache_port}/0",
         "CELERY_BROKER_URL": BROKER_URL,
         "CELERY_RESULT_BACKEND": BROKER_URL,
@@ -230,10 +218,9 @@ def e2e(e2e_services, tmp_path_factory) -> E2EStack:
         "beat": (f"{py} -m celery -A config beat --loglevel info --schedule {tmp}/celerybeat-schedule", {}),
     }
 
-    create_database(python, project, database)
-    try:
-        flush_broker(python, project)
-        with stack:
+    flush_broker(python, project)
+    with stack:
+        try:
             for name in ("cache", "s3"):
                 e2e.start(name)
             e2e.manage("migrate", "--no-input", "-v", "0")
@@ -268,9 +255,8 @@ def e2e(e2e_services, tmp_path_factory) -> E2EStack:
             e2e.admin.login(*ADMIN)
             print(f"[e2e] stack up in {time.monotonic() - started:.1f}s (logs in {stack.log_dir})")
             yield e2e
-    finally:
-        flush_broker(python, project)
-        create_database(python, project, database, drop=True)
+        finally:
+            flush_broker(python, project)
 
 
 CHROMIUM = Path("/usr/bin/chromium")
