@@ -226,6 +226,11 @@ class CSVDownloader:
     def _to_cell(self) -> CellConverter:
         return make_cell_converter(self.value_convert_map, neutralize=self.neutralize_formulas)
 
+    @cached_property
+    def _custom_csv_row(self) -> bool:
+        """Whether a subclass overrides `get_csv_row`: then rows go to it as dicts."""
+        return type(self).get_csv_row is not CSVDownloader.get_csv_row
+
     def _neutralize(self, value: Any) -> Any:
         return neutralize_formula(value) if self.neutralize_formulas else value
 
@@ -268,12 +273,12 @@ class CSVDownloader:
             self.row_count += 1
 
     def _format_rows(self, columns: list[Iterable[Any]]) -> Iterable[Iterable[Any]]:
-        if type(self).get_csv_row is not CSVDownloader.get_csv_row:
+        if self._custom_csv_row:
             return map(self._format_row, zip(*columns, strict=True))
         return zip(*[map(self._to_cell, column) for column in columns], strict=True)
 
     def _format_row(self, values: Sequence[Any]) -> list[Any]:
-        if type(self).get_csv_row is not CSVDownloader.get_csv_row:
+        if self._custom_csv_row:
             data = dict(zip(self.column_plan.names, values, strict=True))
             return [self._neutralize(cell) for cell in self.get_csv_row(data)]
         return [self._to_cell(value) for value in values]
