@@ -22,6 +22,19 @@ class ApplicationError(Exception):
         self.status_code = status_code
 
 
+def validation_error_text(detail: Any, prefix: str = "") -> str:
+    """A DRF ValidationError's detail as one line for people: "field: message field: message"."""
+    return " ".join(_error_lines(detail, prefix))
+
+
+def _error_lines(detail: Any, prefix: str) -> list[str]:
+    if isinstance(detail, dict):
+        return [line for key, value in detail.items() for line in _error_lines(value, f"{key}: ")]
+    if isinstance(detail, list):
+        return [line for item in detail for line in _error_lines(item, prefix)]
+    return [f"{prefix}{detail}"]
+
+
 def _as_drf_exception(exc: Exception) -> Exception:
     if isinstance(exc, DjangoValidationError):
         if hasattr(exc, "error_dict"):

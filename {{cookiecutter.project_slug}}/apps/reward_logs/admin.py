@@ -5,19 +5,12 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from rest_framework.exceptions import ValidationError
 
-from apps.common.exceptions import ApplicationError
+from apps.common.exceptions import ApplicationError, validation_error_text
 
 from .exports import MissionRewardLogCSVDownloader
 from .models import MissionRewardLog
 from .selectors import REWARD_LOG_ORDERING, reward_log_list
 from .services import reward_log_export_start, reward_log_pay
-
-
-def _messages(error: ValidationError) -> str:
-    detail = error.detail
-    if isinstance(detail, dict):
-        return " ".join(f"{key}: {' '.join(map(str, value))}" for key, value in detail.items())
-    return " ".join(map(str, detail if isinstance(detail, list) else [detail]))
 
 
 @admin.register(MissionRewardLog)
@@ -57,7 +50,7 @@ class MissionRewardLogAdmin(admin.ModelAdmin):
         try:
             return downloader.get_result_as_streaming_response()
         except ValidationError as error:
-            self.message_user(request, _messages(error), messages.ERROR)
+            self.message_user(request, validation_error_text(error.detail), messages.ERROR)
             return None
 
     @admin.action(description="Export selected rows as CSV in the background")
@@ -77,7 +70,7 @@ class MissionRewardLogAdmin(admin.ModelAdmin):
                 user=request.user, query_params={"id": ",".join(map(str, sorted(ids)))}
             )
         except ValidationError as error:
-            self.message_user(request, _messages(error), messages.ERROR)
+            self.message_user(request, validation_error_text(error.detail), messages.ERROR)
             return None
         context = {
             **self.admin_site.each_context(request),

@@ -26,6 +26,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from rest_framework.exceptions import ValidationError
 
+from apps.common.exceptions import validation_error_text
 from apps.common.models import ExportJob
 
 from .downloader import TEMP_DIR_PREFIX, CSVDownloader, ExportRowError
@@ -189,13 +190,5 @@ def _readable(exc: Exception) -> str:
     if isinstance(exc, SoftTimeLimitExceeded):
         return TIME_LIMIT_FAILURE
     if isinstance(exc, ValidationError):
-        return " ".join(_messages(exc.detail))
+        return validation_error_text(exc.detail)
     return str(exc)
-
-
-def _messages(detail: Any, prefix: str = "") -> list[str]:
-    if isinstance(detail, dict):
-        return [text for key, value in detail.items() for text in _messages(value, f"{key}: ")]
-    if isinstance(detail, list):
-        return [text for item in detail for text in _messages(item, prefix)]
-    return [f"{prefix}{detail}"]

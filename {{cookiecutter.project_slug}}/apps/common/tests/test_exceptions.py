@@ -6,7 +6,7 @@ from django.urls import path
 from rest_framework.permissions import AllowAny
 from rest_framework.views import APIView
 
-from apps.common.exceptions import ApplicationError
+from apps.common.exceptions import ApplicationError, validation_error_text
 
 
 def _raising_view(exc: Exception):
@@ -64,3 +64,11 @@ def test_application_error_becomes_400_with_its_message(api_client):
 
     assert response.status_code == 400
     assert response.json() == {"detail": "Mission is closed.", "errors": {"id": 3}}
+
+
+def test_validation_error_text_names_each_field_with_its_messages():
+    detail = {"status": ["Not a choice.", "Required."], "non_field_errors": ["Too many rows."]}
+
+    assert validation_error_text(detail) == (
+        "status: Not a choice. status: Required. non_field_errors: Too many rows."
+    )
