@@ -7,6 +7,7 @@ from typing import Any
 from drf_spectacular.utils import inline_serializer
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
+from rest_framework.settings import api_settings
 
 from .models import Mission, Reward
 from .services import MISSION_BULK_MAX_SIZE, MISSION_EDITABLE_FIELDS
@@ -120,7 +121,8 @@ class EditableFieldsSerializer(serializers.ModelSerializer):
                 raise ValidationError({name: [message] for name in unknown})
             if not set(data) & set(MISSION_EDITABLE_FIELDS):
                 editable = ", ".join(MISSION_EDITABLE_FIELDS)
-                raise ValidationError(f"Send at least one field to change: {editable}.")
+                message = f"Send at least one field to change: {editable}."
+                raise ValidationError({api_settings.NON_FIELD_ERRORS_KEY: [message]})
         return super().to_internal_value(data)
 
 
