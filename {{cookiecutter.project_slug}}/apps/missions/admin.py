@@ -62,9 +62,7 @@ class MissionAdmin(PaidTotalsColumns, admin.ModelAdmin):
     def get_queryset(self, request: HttpRequest) -> QuerySet[Mission]:
         return super().get_queryset(request).annotate(**reward_log_paid_totals(per="mission"))
 
-    def save_model(
-        self, request: HttpRequest, obj: Mission, form: ModelForm, change: bool
-    ) -> None:
+    def save_model(self, request: HttpRequest, obj: Mission, form: ModelForm, change: bool) -> None:
         """Save through the services, so the admin writes by the same rules as the API: an edit
         writes only the fields the form changed."""
         if change:
@@ -73,7 +71,8 @@ class MissionAdmin(PaidTotalsColumns, admin.ModelAdmin):
         else:
             created = mission_create(**form.cleaned_data)
             # The admin goes on with `obj` (history entry, redirect), so it takes the new row's.
-            obj.pk, obj.created_at, obj.updated_at = created.pk, created.created_at, created.updated_at
+            obj.pk = created.pk
+            obj.created_at, obj.updated_at = created.created_at, created.updated_at
 
     @admin.display(description="No.")
     def number(self, mission: Mission) -> int | None:

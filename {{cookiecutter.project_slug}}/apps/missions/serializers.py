@@ -138,7 +138,11 @@ class MissionBulkChangeSerializer(EditableFieldsSerializer):
     id = serializers.IntegerField(min_value=1, max_value=MAX_ID, help_text="The mission to change.")
     # A plain id: the service looks up the rewards of the whole batch in one query.
     reward = serializers.IntegerField(
-        source="reward_id", min_value=1, max_value=MAX_ID, required=False, help_text="A reward's id."
+        source="reward_id",
+        min_value=1,
+        max_value=MAX_ID,
+        required=False,
+        help_text="A reward's id.",
     )
     updated_at = serializers.DateTimeField(
         required=False,

@@ -135,9 +135,7 @@ def mission_update(
         raise ApplicationError(
             "This mission changed after you read it; nothing was saved.",
             extra={
-                "updated_at": [
-                    _stale_message(read=expected_updated_at, current=current.updated_at)
-                ]
+                "updated_at": [_stale_message(read=expected_updated_at, current=current.updated_at)]
             },
             status_code=HTTPStatus.PRECONDITION_FAILED,
         )

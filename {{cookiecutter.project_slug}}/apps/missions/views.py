@@ -143,6 +143,7 @@ class MissionDetailApi(APIView):
     """GET one mission, PATCH some of its fields. Both answer with the mission's ETag."""
 
     permission_classes = [IsStaff]
+    parser_classes = [JSONParser]
 
     def get_object(self, mission_id: int) -> Mission:
         mission = mission_get(mission_id=mission_id)

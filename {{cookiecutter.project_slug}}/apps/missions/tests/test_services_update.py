@@ -1,3 +1,4 @@
+import re
 from datetime import timedelta
 
 import pytest
@@ -7,7 +8,12 @@ from django.test.utils import CaptureQueriesContext
 
 from apps.common.exceptions import ApplicationError
 from apps.missions.models import Mission
-from apps.missions.services import MISSION_BULK_MAX_SIZE, mission_bulk_update, mission_update
+from apps.missions.services import (
+    MISSION_BULK_MAX_SIZE,
+    MissionBulkChange,
+    mission_bulk_update,
+    mission_update,
+)
 
 from .factories import MissionFactory, RewardFactory
 
@@ -26,7 +32,7 @@ def update_statements(queries: CaptureQueriesContext) -> list[str]:
 
 
 def test_mission_update_writes_only_the_given_fields_and_a_new_version():
-    mission = MissionFactory(title="Old title")
+    mission = MissionFactory.create(title="Old title")
 
     with CaptureQueriesContext(connection) as queries:
         saved = mission_update(mission=mission, title="New title")
@@ -42,7 +48,7 @@ def test_mission_update_writes_only_the_given_fields_and_a_new_version():
 
 
 def test_mission_update_keeps_a_change_someone_else_saved_to_another_field():
-    mission = MissionFactory()
+    mission = MissionFactory.create()
     Mission.objects.filter(pk=mission.pk).update(description="Written by someone else")
 
     mission_update(mission=mission, title="Mine")  # `mission` still holds the old description
@@ -54,7 +60,7 @@ def test_mission_update_keeps_a_change_someone_else_saved_to_another_field():
 
 
 def test_mission_update_checks_the_rules_on_the_stored_row_with_the_changes():
-    mission = MissionFactory()
+    mission = MissionFactory.create()
     before = stored(mission)
 
     with pytest.raises(ValidationError) as caught:
@@ -66,7 +72,7 @@ def test_mission_update_checks_the_rules_on_the_stored_row_with_the_changes():
 
 
 def test_mission_update_with_the_version_read_applies():
-    mission = MissionFactory()
+    mission = MissionFactory.create()
 
     saved = mission_update(
         mission=mission, expected_updated_at=mission.updated_at, is_exposed=False
@@ -77,7 +83,7 @@ def test_mission_update_with_the_version_read_applies():
 
 
 def test_mission_update_refuses_a_stale_version_with_412_and_saves_nothing():
-    mission = MissionFactory(title="Read")
+    mission = MissionFactory.create(title="Read")
     read_version = mission.updated_at
     mission_update(mission=mission, title="Changed by someone else")
 
@@ -91,7 +97,7 @@ def test_mission_update_refuses_a_stale_version_with_412_and_saves_nothing():
 
 
 def test_mission_update_of_a_deleted_mission_is_a_404():
-    mission = MissionFactory()
+    mission = MissionFactory.create()
     Mission.objects.filter(pk=mission.pk).delete()
 
     with pytest.raises(ApplicationError) as caught:
@@ -106,8 +112,8 @@ def test_mission_update_of_a_deleted_mission_is_a_404():
 def test_bulk_update_changes_every_item_with_one_update_and_leaves_the_rest_alone():
     missions = MissionFactory.create_batch(4)
     untouched = stored(missions[3])
-    new_reward = RewardFactory()
-    items = [
+    new_reward = RewardFactory.create()
+    items: list[MissionBulkChange] = [
         {"id": missions[0].pk, "title": "Renamed"},
         {"id": missions[1].pk, "is_exposed": False, "reward_id": new_reward.pk},
         {"id": missions[2].pk, "ends_at": missions[2].ends_at + timedelta(days=3)},
@@ -128,7 +134,9 @@ def test_bulk_update_changes_every_item_with_one_update_and_leaves_the_rest_alon
 
 def test_bulk_update_of_a_full_batch_sends_one_update_statement():
     missions = MissionFactory.create_batch(MISSION_BULK_MAX_SIZE)
-    items = [{"id": m.pk, "title": f"Batch {index}"} for index, m in enumerate(missions)]
+    items: list[MissionBulkChange] = [
+        {"id": m.pk, "title": f"Batch {index}"} for index, m in enumerate(missions)
+    ]
 
     with CaptureQueriesContext(connection) as queries:
         mission_bulk_update(items=items)
@@ -139,14 +147,13 @@ def test_bulk_update_of_a_full_batch_sends_one_update_statement():
     )
 
 
-@pytest.mark.skipif(
-    not connection.features.has_select_for_update, reason="SQLite has no row locks"
-)
+@pytest.mark.skipif(not connection.features.has_select_for_update, reason="SQLite has no row locks")
 def test_bulk_update_locks_the_rows_before_reading_them():
     missions = MissionFactory.create_batch(2)
 
     with CaptureQueriesContext(connection) as queries:
-        mission_bulk_update(items=[{"id": m.pk, "title": "Locked"} for m in missions])
+        items: list[MissionBulkChange] = [{"id": m.pk, "title": "Locked"} for m in missions]
+        mission_bulk_update(items=items)
 
     selects = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("SELECT")]
     assert any("FOR UPDATE" in sql and "missions_mission" in sql for sql in selects)
@@ -155,7 +162,7 @@ def test_bulk_update_locks_the_rows_before_reading_them():
 def test_bulk_update_reports_every_bad_item_by_index_and_saves_nothing():
     missions = MissionFactory.create_batch(3)
     before = [stored(m) for m in missions]
-    items = [
+    items: list[MissionBulkChange] = [
         {"id": missions[0].pk, "title": "Valid, but not saved"},
         {"id": 999_999, "title": "Unknown id"},
         {"id": missions[0].pk, "title": "Same mission again"},
@@ -181,7 +188,7 @@ def test_bulk_update_with_a_stale_item_is_a_409_naming_it_and_saves_nothing():
     fresh, changed = MissionFactory.create_batch(2)
     read_version = changed.updated_at
     mission_update(mission=changed, title="Changed by someone else")
-    items = [
+    items: list[MissionBulkChange] = [
         {"id": fresh.pk, "updated_at": fresh.updated_at, "title": "Mine"},
         {"id": changed.pk, "updated_at": read_version, "title": "Mine too"},
     ]
@@ -199,18 +206,23 @@ def test_bulk_update_with_a_stale_item_is_a_409_naming_it_and_saves_nothing():
 def test_bulk_update_with_current_versions_applies():
     missions = MissionFactory.create_batch(2)
 
-    mission_bulk_update(
-        items=[{"id": m.pk, "updated_at": m.updated_at, "is_exposed": False} for m in missions]
-    )
+    items: list[MissionBulkChange] = [
+        {"id": m.pk, "updated_at": m.updated_at, "is_exposed": False} for m in missions
+    ]
+    mission_bulk_update(items=items)
 
     assert not Mission.objects.filter(is_exposed=True).exists()
 
 
-@pytest.mark.parametrize("size", [0, MISSION_BULK_MAX_SIZE + 1])
-def test_bulk_update_refuses_an_empty_or_oversized_batch(size):
-    mission = MissionFactory()
+@pytest.mark.parametrize(
+    ("size", "message"),
+    [(0, "Send at least one mission."), (MISSION_BULK_MAX_SIZE + 1, "A batch holds at most")],
+)
+def test_bulk_update_refuses_an_empty_or_oversized_batch(size, message):
+    mission = MissionFactory.create()
+    items: list[MissionBulkChange] = [{"id": mission.pk, "title": "x"}] * size
 
-    with pytest.raises(ApplicationError, match="at least one|at most"):
-        mission_bulk_update(items=[{"id": mission.pk, "title": "x"}] * size)
+    with pytest.raises(ApplicationError, match=re.escape(message)):
+        mission_bulk_update(items=items)
 
     assert stored(mission).title == mission.title

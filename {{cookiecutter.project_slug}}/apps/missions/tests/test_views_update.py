@@ -37,7 +37,7 @@ def test_anonymous_and_non_staff_users_cannot_edit(api_client, user_client, url)
 
 
 def test_get_answers_with_the_missions_etag(staff_client):
-    mission = MissionFactory()
+    mission = MissionFactory.create()
 
     response = staff_client.get(detail_url(mission))
 
@@ -45,7 +45,7 @@ def test_get_answers_with_the_missions_etag(staff_client):
 
 
 def test_patch_changes_the_fields_sent_and_answers_with_the_new_etag(staff_client):
-    mission = MissionFactory(title="Old title", is_exposed=True)
+    mission = MissionFactory.create(title="Old title", is_exposed=True)
     etag = staff_client.get(detail_url(mission)).headers["ETag"]
 
     response = staff_client.patch(
@@ -65,8 +65,8 @@ def test_patch_changes_the_fields_sent_and_answers_with_the_new_etag(staff_clien
 
 
 def test_patch_can_move_a_mission_to_another_reward(staff_client):
-    mission = MissionFactory()
-    reward = RewardFactory()
+    mission = MissionFactory.create()
+    reward = RewardFactory.create()
 
     response = staff_client.patch(detail_url(mission), {"reward": reward.pk}, format="json")
 
@@ -76,7 +76,7 @@ def test_patch_can_move_a_mission_to_another_reward(staff_client):
 
 
 def test_patch_with_the_current_if_match_applies(staff_client):
-    mission = MissionFactory()
+    mission = MissionFactory.create()
     etag = staff_client.get(detail_url(mission)).headers["ETag"]
 
     response = staff_client.patch(
@@ -88,7 +88,7 @@ def test_patch_with_the_current_if_match_applies(staff_client):
 
 
 def test_patch_with_a_stale_if_match_is_a_412_and_saves_nothing(staff_client):
-    mission = MissionFactory()
+    mission = MissionFactory.create()
     etag = staff_client.get(detail_url(mission)).headers["ETag"]
     staff_client.patch(detail_url(mission), {"title": "Someone else's"}, format="json")
 
@@ -104,7 +104,7 @@ def test_patch_with_a_stale_if_match_is_a_412_and_saves_nothing(staff_client):
 
 @pytest.mark.parametrize("if_match", [None, "*"])
 def test_patch_without_a_version_applies_to_the_stored_row(staff_client, if_match):
-    mission = MissionFactory()
+    mission = MissionFactory.create()
     staff_client.patch(detail_url(mission), {"title": "Someone else's"}, format="json")
     headers = {"If-Match": if_match} if if_match else {}
 
@@ -121,7 +121,7 @@ def test_patch_without_a_version_applies_to_the_stored_row(staff_client, if_matc
     ["12345", 'W/"12345"', '"12345", "67890"', '"abc"', f'"{"9" * 19}"', f'"{"9" * 25}"'],
 )
 def test_patch_with_an_if_match_that_is_not_our_etag_is_a_400(staff_client, if_match):
-    mission = MissionFactory()
+    mission = MissionFactory.create()
 
     response = staff_client.patch(
         detail_url(mission), {"title": "Mine"}, format="json", headers={"If-Match": if_match}
@@ -150,7 +150,7 @@ EDITABLE = "title, description, is_exposed, starts_at, ends_at, reward"
 )
 def test_patch_with_a_wrong_type_is_a_400_naming_the_field(staff_client, body, field):
     """DRF's own messages are translated (LANGUAGE_CODE), so the field is what is checked."""
-    mission = MissionFactory()
+    mission = MissionFactory.create()
 
     response = staff_client.patch(detail_url(mission), body, format="json")
 
@@ -171,7 +171,7 @@ def test_patch_with_a_wrong_type_is_a_400_naming_the_field(staff_client, body, f
     ],
 )
 def test_patch_refuses_unknown_fields_and_an_empty_body(staff_client, body, errors):
-    mission = MissionFactory()
+    mission = MissionFactory.create()
 
     response = staff_client.patch(detail_url(mission), body, format="json")
 
@@ -181,7 +181,7 @@ def test_patch_refuses_unknown_fields_and_an_empty_body(staff_client, body, erro
 
 
 def test_patch_checks_the_rules_on_the_merged_mission(staff_client):
-    mission = MissionFactory()
+    mission = MissionFactory.create()
     ends_before_it_starts = (mission.starts_at - timedelta(days=1)).isoformat()
 
     response = staff_client.patch(
@@ -204,7 +204,7 @@ def test_patch_of_an_unknown_mission_is_a_404(staff_client):
 
 def test_bulk_patch_changes_every_item_and_nothing_else(staff_client):
     first, second, third, untouched = MissionFactory.create_batch(4)
-    reward = RewardFactory()
+    reward = RewardFactory.create()
     payload = [
         {"id": third.pk, "title": "Third, renamed"},
         {"id": first.pk, "is_exposed": False, "reward": reward.pk},
@@ -286,8 +286,8 @@ def test_bulk_patch_reports_unknown_and_repeated_ids_and_broken_rules_together(s
 
 
 def test_bulk_patch_with_a_missions_id_as_reward_names_the_reward(staff_client):
-    mission = MissionFactory()
-    not_a_reward = max(RewardFactory().pk, mission.pk) + 1
+    mission = MissionFactory.create()
+    not_a_reward = max(RewardFactory.create().pk, mission.pk) + 1
     MissionFactory.create_batch(not_a_reward - mission.pk, reward=mission.reward)
     assert Mission.objects.filter(pk=not_a_reward).exists()
     assert not Reward.objects.filter(pk=not_a_reward).exists()
@@ -304,7 +304,7 @@ def test_bulk_patch_with_a_missions_id_as_reward_names_the_reward(staff_client):
 
 
 def test_bulk_patch_reports_wrong_types_by_index_and_saves_nothing(staff_client):
-    mission = MissionFactory()
+    mission = MissionFactory.create()
     payload = [
         {"id": mission.pk, "title": "Valid, but not saved"},
         {"id": "seven", "title": "x"},
@@ -346,7 +346,7 @@ def test_bulk_patch_needs_a_non_empty_list(staff_client, body, message):
 
 
 def test_bulk_patch_over_the_batch_maximum_is_a_400_and_saves_nothing(staff_client):
-    mission = MissionFactory()
+    mission = MissionFactory.create()
     payload = [{"id": mission.pk, "title": "x"}] * (MISSION_BULK_MAX_SIZE + 1)
 
     response = staff_client.patch(BULK_URL, payload, format="json")
@@ -359,11 +359,9 @@ def test_bulk_patch_over_the_batch_maximum_is_a_400_and_saves_nothing(staff_clie
 
 
 def test_bulk_endpoint_takes_json_only(staff_client):
-    mission = MissionFactory()
+    mission = MissionFactory.create()
 
-    response = staff_client.patch(
-        BULK_URL, {"id": mission.pk, "title": "x"}, format="multipart"
-    )
+    response = staff_client.patch(BULK_URL, {"id": mission.pk, "title": "x"}, format="multipart")
 
     assert response.status_code == 415
     assert "multipart/form-data" in response.json()["detail"]
@@ -392,7 +390,7 @@ def test_bulk_patch_queries_do_not_grow_with_the_batch(
 
 
 def test_row_numbers_follow_edits(staff_client):
-    missions = [MissionFactory(title=title) for title in ("a", "b", "c", "d")]
+    missions = [MissionFactory.create(title=title) for title in ("a", "b", "c", "d")]
     a, b, c, d = missions
 
     response = staff_client.patch(
