@@ -203,6 +203,24 @@ def test_bulk_update_with_a_stale_item_is_a_409_naming_it_and_saves_nothing():
     assert stored(changed).title == "Changed by someone else"
 
 
+def test_a_stale_item_makes_a_409_even_when_other_items_are_invalid():
+    """The client must read the stale rows again before its other changes mean anything."""
+    stale, other = MissionFactory.create_batch(2)
+    read_version = stale.updated_at
+    mission_update(mission=stale, title="Changed by someone else")
+    items: list[MissionBulkChange] = [
+        {"id": stale.pk, "updated_at": read_version, "title": "Mine"},
+        {"id": other.pk, "ends_at": other.starts_at},
+    ]
+
+    with pytest.raises(ApplicationError) as caught:
+        mission_bulk_update(items=items)
+
+    assert caught.value.status_code == 409
+    assert list(caught.value.extra) == ["0"]
+    assert stored(other).ends_at == other.ends_at
+
+
 def test_bulk_update_with_current_versions_applies():
     missions = MissionFactory.create_batch(2)
 
