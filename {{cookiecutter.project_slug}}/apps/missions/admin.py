@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.contrib.admin.views.main import ChangeList
 from django.db.models import Count, QuerySet
+from django.forms import ModelForm
 from django.http import HttpRequest
 
 # Reward logs point at missions and rewards; the example apps ship together, so the back office
@@ -9,6 +10,7 @@ from apps.reward_logs.selectors import reward_log_paid_totals
 
 from .models import Mission, Reward
 from .selectors import MISSION_ORDERING, mission_number
+from .services import mission_create, mission_update
 
 
 class MissionChangeList(ChangeList):
@@ -59,6 +61,18 @@ class MissionAdmin(PaidTotalsColumns, admin.ModelAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Mission]:
         return super().get_queryset(request).annotate(**reward_log_paid_totals(per="mission"))
+
+    def save_model(self, request: HttpRequest, obj: Mission, form: ModelForm, change: bool) -> None:
+        """Save through the services, so the admin writes by the same rules as the API: an edit
+        writes only the fields the form changed."""
+        if change:
+            changes = {name: form.cleaned_data[name] for name in form.changed_data}
+            obj.updated_at = mission_update(mission=obj, **changes).updated_at
+        else:
+            created = mission_create(**form.cleaned_data)
+            # The admin goes on with `obj` (history entry, redirect), so it takes the new row's.
+            obj.pk = created.pk
+            obj.created_at, obj.updated_at = created.created_at, created.updated_at
 
     @admin.display(description="No.")
     def number(self, mission: Mission) -> int | None:

@@ -1,13 +1,19 @@
 """API shapes for missions. Input serializers check shape and types; the rules that hold for
 every write (a mission ends after it starts) live in the model and run in the services."""
 
+from collections.abc import Mapping
 from typing import Any
 
+from drf_spectacular.utils import inline_serializer
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
+from rest_framework.settings import api_settings
 
 from .models import Mission, Reward
-from .services import MISSION_BULK_CREATE_MAX_SIZE
+from .services import MISSION_BULK_MAX_SIZE, MISSION_EDITABLE_FIELDS
+
+# Ids are 64-bit integers in the database: a larger number is refused here, not by the driver.
+MAX_ID = 2**63 - 1
 
 
 class RewardSerializer(serializers.ModelSerializer):
@@ -47,7 +53,19 @@ class MissionListSerializer(MissionSerializer):
         read_only_fields = fields
 
 
-class MissionBulkCreateListSerializer(serializers.ListSerializer):
+# The error body of every 4xx (apps.common.exceptions.api_exception_handler), for the schema.
+API_ERROR = inline_serializer(
+    "ApiError",
+    fields={
+        "detail": serializers.CharField(help_text="What went wrong, in one sentence."),
+        "errors": serializers.DictField(
+            help_text='Messages by field, or by item index in a batch: {"2": {"ends_at": [...]}}.'
+        ),
+    },
+)
+
+
+class MissionBatchListSerializer(serializers.ListSerializer):
     """A list of missions: not a list, empty, or longer than the batch maximum is one clear
     error; invalid items are reported by their index, e.g. {"2": {"title": [...]}}."""
 
@@ -60,7 +78,7 @@ class MissionBulkCreateListSerializer(serializers.ListSerializer):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("allow_empty", False)
-        kwargs.setdefault("max_length", MISSION_BULK_CREATE_MAX_SIZE)
+        kwargs.setdefault("max_length", MISSION_BULK_MAX_SIZE)
         super().__init__(*args, **kwargs)
 
     def to_internal_value(self, data: Any) -> list[dict[str, Any]]:
@@ -80,4 +98,58 @@ class MissionInputSerializer(serializers.ModelSerializer):
     class Meta:
         model = Mission
         fields = ("title", "description", "is_exposed", "starts_at", "ends_at", "reward")
-        list_serializer_class = MissionBulkCreateListSerializer
+        list_serializer_class = MissionBatchListSerializer
+
+
+class EditableFieldsSerializer(serializers.ModelSerializer):
+    """Any of a mission's editable fields, none required: the ones left out are not written.
+
+    A key that is not a field here is refused rather than ignored, so a misspelt field never
+    looks like a saved change.
+    """
+
+    class Meta:
+        model = Mission
+        fields: tuple[str, ...] = MISSION_EDITABLE_FIELDS
+        extra_kwargs = {name: {"required": False} for name in MISSION_EDITABLE_FIELDS}
+
+    def to_internal_value(self, data: Any) -> dict[str, Any]:
+        if isinstance(data, Mapping):
+            unknown = sorted(set(data) - set(self.fields))
+            if unknown:
+                message = f"Not a field you can send here; use {', '.join(self.fields)}."
+                raise ValidationError({name: [message] for name in unknown})
+            if not set(data) & set(MISSION_EDITABLE_FIELDS):
+                editable = ", ".join(MISSION_EDITABLE_FIELDS)
+                message = f"Send at least one field to change: {editable}."
+                raise ValidationError({api_settings.NON_FIELD_ERRORS_KEY: [message]})
+        return super().to_internal_value(data)
+
+
+class MissionChangeSerializer(EditableFieldsSerializer):
+    """A PATCH of one mission."""
+
+    reward = serializers.PrimaryKeyRelatedField(queryset=Reward.objects.all(), required=False)
+
+
+class MissionBulkChangeSerializer(EditableFieldsSerializer):
+    """One item of a bulk edit: `id`, the fields to change, optionally the `updated_at` read."""
+
+    id = serializers.IntegerField(min_value=1, max_value=MAX_ID, help_text="The mission to change.")
+    # A plain id: the service looks up the rewards of the whole batch in one query.
+    reward = serializers.IntegerField(
+        source="reward_id",
+        min_value=1,
+        max_value=MAX_ID,
+        required=False,
+        help_text="A reward's id.",
+    )
+    updated_at = serializers.DateTimeField(
+        required=False,
+        help_text="The mission's `updated_at` as you read it. If the mission changed since, "
+        "the whole batch is refused with 409 and nothing is saved.",
+    )
+
+    class Meta(EditableFieldsSerializer.Meta):
+        fields = ("id", *MISSION_EDITABLE_FIELDS, "updated_at")
+        list_serializer_class = MissionBatchListSerializer

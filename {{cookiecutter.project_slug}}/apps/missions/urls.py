@@ -1,9 +1,9 @@
 from django.urls import path
 
-from .views import MissionBulkCreateApi, MissionDetailApi, MissionListCreateApi
+from .views import MissionBulkApi, MissionDetailApi, MissionListCreateApi
 
 urlpatterns = [
     path("", MissionListCreateApi.as_view(), name="mission-list"),
-    path("bulk/", MissionBulkCreateApi.as_view(), name="mission-bulk-create"),
+    path("bulk/", MissionBulkApi.as_view(), name="mission-bulk"),
     path("<int:mission_id>/", MissionDetailApi.as_view(), name="mission-detail"),
 ]

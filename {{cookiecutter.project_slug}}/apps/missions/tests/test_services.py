@@ -9,7 +9,7 @@ from django.utils import timezone
 from apps.common.exceptions import ApplicationError
 from apps.missions.models import Mission
 from apps.missions.services import (
-    MISSION_BULK_CREATE_MAX_SIZE,
+    MISSION_BULK_MAX_SIZE,
     mission_bulk_create,
     mission_create,
 )
@@ -78,9 +78,9 @@ def test_bulk_create_with_one_invalid_item_saves_nothing_and_names_its_index():
 
 def test_bulk_create_refuses_more_than_the_batch_maximum():
     reward = RewardFactory()
-    items = [mission_data(reward, index) for index in range(MISSION_BULK_CREATE_MAX_SIZE + 1)]
+    items = [mission_data(reward, index) for index in range(MISSION_BULK_MAX_SIZE + 1)]
 
-    with pytest.raises(ApplicationError, match=f"at most {MISSION_BULK_CREATE_MAX_SIZE}"):
+    with pytest.raises(ApplicationError, match=f"at most {MISSION_BULK_MAX_SIZE}"):
         mission_bulk_create(items=items)
 
     assert not Mission.objects.exists()

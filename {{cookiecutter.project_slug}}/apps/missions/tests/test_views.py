@@ -5,14 +5,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from apps.missions.models import Mission
-from apps.missions.services import MISSION_BULK_CREATE_MAX_SIZE
+from apps.missions.services import MISSION_BULK_MAX_SIZE
 
 from .factories import MissionFactory, RewardFactory
 
 pytestmark = pytest.mark.django_db
 
 LIST_URL = reverse("mission-list")
-BULK_URL = reverse("mission-bulk-create")
+BULK_URL = reverse("mission-bulk")
 
 
 def ids(response) -> list[int]:
@@ -306,13 +306,13 @@ def test_bulk_create_with_an_item_breaking_a_model_rule_saves_nothing(staff_clie
 
 def test_bulk_create_over_the_batch_maximum_is_a_clear_400(staff_client):
     reward = RewardFactory()
-    payload = [mission_payload(reward, index) for index in range(MISSION_BULK_CREATE_MAX_SIZE + 1)]
+    payload = [mission_payload(reward, index) for index in range(MISSION_BULK_MAX_SIZE + 1)]
 
     response = staff_client.post(BULK_URL, payload, format="json")
 
     assert response.status_code == 400
     assert response.json()["errors"] == {
-        "non_field_errors": [f"A batch holds at most {MISSION_BULK_CREATE_MAX_SIZE} missions."]
+        "non_field_errors": [f"A batch holds at most {MISSION_BULK_MAX_SIZE} missions."]
     }
     assert not Mission.objects.exists()
 
