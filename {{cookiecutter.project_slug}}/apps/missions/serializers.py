@@ -6,17 +6,19 @@ from typing import Any
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 
+from apps.common.serializers import ModelSerializer
+
 from .models import Mission, Reward
 from .services import MISSION_BULK_CREATE_MAX_SIZE
 
 
-class RewardSerializer(serializers.ModelSerializer):
+class RewardSerializer(ModelSerializer):
     class Meta:
         model = Reward
         fields = ("id", "name", "point")
 
 
-class MissionSerializer(serializers.ModelSerializer):
+class MissionSerializer(ModelSerializer):
     reward = RewardSerializer(read_only=True)
 
     class Meta:
@@ -74,7 +76,7 @@ class MissionBulkCreateListSerializer(serializers.ListSerializer):
             raise
 
 
-class MissionInputSerializer(serializers.ModelSerializer):
+class MissionInputSerializer(ModelSerializer):
     reward = serializers.PrimaryKeyRelatedField(queryset=Reward.objects.all())
 
     class Meta:

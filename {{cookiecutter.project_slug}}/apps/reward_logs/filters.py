@@ -1,5 +1,7 @@
 from django_filters import rest_framework as filters
 
+from apps.common.filters import FilterSet
+
 from .models import MissionRewardLog
 
 
@@ -7,7 +9,7 @@ class NumberInFilter(filters.BaseInFilter, filters.NumberFilter):
     """`?id=3,5,8`"""
 
 
-class MissionRewardLogFilter(filters.FilterSet):
+class MissionRewardLogFilter(FilterSet):
     """The reward-log filters, shared by the list API, both CSV exports and the admin's async
     export, so every one of them holds the same rows for the same parameters:
 
