@@ -208,8 +208,8 @@ def e2e(e2e_database, project_python, tmp_path_factory) -> Iterator[E2EStack]:
         ),
         "s3": (f"{py} -m moto.server -H 127.0.0.1 -p {s3_port}", {}),
         "web": (
-            f"{py} -m gunicorn config.wsgi --bind 127.0.0.1:{web_port} --workers 2 --threads 4 "
-            "--timeout 120 --access-logfile -",
+            # The production set-up (config/gunicorn.py), with two workers for this 2-core machine.
+            f"{py} -m gunicorn -c config/gunicorn.py config.wsgi --bind 127.0.0.1:{web_port} --workers 2",
             {},
         ),
         # Its own TMPDIR, so a test can see whether a failed export left a file behind.
