@@ -12,8 +12,12 @@ import threading
 import time
 import urllib.request
 
+import pytest
+
 from tests.e2e.flows import count, csv_rows, stream_export
 from tools.client import ApiClient
+
+pytestmark = pytest.mark.e2e
 
 SLOW_BYTES_PER_SECOND = 200 * 1024
 SLOW_CLIENTS = 3
