@@ -13,3 +13,6 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
 ]
+
+# Under /api/, a URL that matches no route answers JSON like every other API error.
+handler404 = "apps.common.views.not_found"

@@ -1,4 +1,5 @@
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from rest_framework import pagination
 from rest_framework.exceptions import ValidationError
@@ -34,11 +35,29 @@ class StrictPageSize:
 
 
 class PageNumberPagination(StrictPageSize, pagination.PageNumberPagination):
-    """`?page=N&size=M`; `size` is capped so no client can ask for the whole table."""
+    """`?page=N&size=M`; `size` is capped so no client can ask for the whole table.
+
+    A page that is not a whole number of at least 1 is a 400; a page past the last one is
+    DRF's 404.
+    """
 
     page_size = 20
     page_size_query_param = "size"
     max_page_size = 100
+
+    def get_page_number(self, request: Request, paginator: Paginator) -> int | str:
+        page = super().get_page_number(request, paginator)
+        if page in self.last_page_strings:
+            return page
+        try:
+            number = int(page)
+        except ValueError:
+            number = 0
+        if number < 1:
+            raise ValidationError(
+                {self.page_query_param: [f"Use a page number of at least 1, not {page!r}."]}
+            )
+        return number
 
 
 class CursorPagination(StrictPageSize, pagination.CursorPagination):

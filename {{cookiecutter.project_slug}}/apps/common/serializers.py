@@ -1,11 +1,16 @@
 """Serializer bases every app's API serializers start from.
 
-DRF's DateTimeField turns a naive datetime near the ends of the calendar
-("0001-01-01T00:00:00" in a time zone east of UTC) into an OverflowError, a 500, while it
-checks the time zone. Here that is a 400 naming the field.
+DRF's DateTimeField has two edges that this one closes:
+
+- A naive datetime near the ends of the calendar ("0001-01-01T00:00:00" in a time zone east of
+  UTC) raises OverflowError, a 500, while DRF checks the time zone. Here it is a 400 naming the
+  field.
+- A datetime before about 1900 is shown in the zone's local mean time, whose offset has
+  seconds (Asia/Seoul: +08:27:52), which RFC 3339 (OpenAPI's `date-time`) cannot express.
+  Such a value is shown in UTC instead: the same instant.
 """
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from django.db import models
@@ -23,6 +28,13 @@ class DateTimeField(serializers.DateTimeField):
             return super().enforce_timezone(value)
         except OverflowError:
             self.fail("overflow")
+
+    def to_representation(self, value: datetime | None) -> str | None:
+        if isinstance(value, datetime):
+            offset = self.enforce_timezone(value).utcoffset()
+            if offset is not None and offset.seconds % 60:
+                return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
+        return super().to_representation(value)
 
 
 class ModelSerializer(serializers.ModelSerializer[Any]):

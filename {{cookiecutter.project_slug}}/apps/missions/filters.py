@@ -8,7 +8,7 @@ from rest_framework.filters import OrderingFilter
 from rest_framework.request import Request
 from rest_framework.views import APIView
 
-from apps.common.filters import FilterSet
+from apps.common.filters import FilterSet, ModelChoiceFilter
 
 from .models import Mission, Reward
 
@@ -16,7 +16,7 @@ from .models import Mission, Reward
 class MissionFilter(FilterSet):
     """`?is_exposed=true&reward=3&starts_after=2025-01-01&starts_before=2025-01-31&active_at=...`"""
 
-    reward = filters.ModelChoiceFilter(queryset=Reward.objects.all())
+    reward = ModelChoiceFilter(queryset=Reward.objects.all())
     starts = filters.DateFromToRangeFilter(
         field_name="starts_at", label="Starts between (starts_after, starts_before: dates)"
     )

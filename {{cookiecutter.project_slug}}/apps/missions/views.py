@@ -2,30 +2,22 @@ from collections.abc import Sequence
 
 from django.db.models import QuerySet
 from django_filters.rest_framework import DjangoFilterBackend
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
-from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.exceptions import NotFound
 from rest_framework.filters import SearchFilter
-from rest_framework.pagination import BasePagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from apps.common.pagination import PageNumberPagination
 from apps.common.permissions import IsStaff
 
 from .filters import MissionFilter, StableOrderingFilter
 from .models import Mission
-from .pagination import MissionCursorPagination
+from .pagination import MissionListPagination
 from .selectors import MISSION_ORDERING, mission_get, mission_list
 from .serializers import MissionInputSerializer, MissionListSerializer, MissionSerializer
 from .services import mission_bulk_create, mission_create
-
-PAGINATIONS: dict[str, type[BasePagination]] = {
-    "page": PageNumberPagination,
-    "cursor": MissionCursorPagination,
-}
 
 
 class MissionListCreateApi(generics.ListAPIView):
@@ -38,6 +30,7 @@ class MissionListCreateApi(generics.ListAPIView):
     search_fields = ("title", "description", "reward__name")
     ordering_fields = ("id", "title", "starts_at", "ends_at", "created_at")
     ordering = MISSION_ORDERING
+    pagination_class = MissionListPagination
 
     def get_ordering(self) -> Sequence[str]:
         return StableOrderingFilter().get_ordering(self.request, None, self)
@@ -45,25 +38,6 @@ class MissionListCreateApi(generics.ListAPIView):
     def get_queryset(self) -> QuerySet[Mission]:
         # The numbers follow the same ordering the list is sorted by.
         return mission_list(ordering=self.get_ordering())
-
-    @property
-    def paginator(self) -> BasePagination:
-        """`?pagination=page` (the default; `page`, `size`) or `?pagination=cursor` (`cursor`)."""
-        if not hasattr(self, "_paginator"):
-            mode = self.request.query_params.get("pagination", "page")
-            if mode not in PAGINATIONS:
-                raise ValidationError({"pagination": [f"Use one of: {', '.join(PAGINATIONS)}."]})
-            self._paginator = PAGINATIONS[mode]()
-        return self._paginator
-
-    @extend_schema(
-        parameters=[
-            OpenApiParameter("pagination", OpenApiTypes.STR, enum=list(PAGINATIONS)),
-            OpenApiParameter("cursor", OpenApiTypes.STR, description="with pagination=cursor"),
-        ]
-    )
-    def get(self, request: Request) -> Response:
-        return super().get(request)
 
     @extend_schema(request=MissionInputSerializer, responses={201: MissionSerializer})
     def post(self, request: Request) -> Response:
