@@ -15,7 +15,7 @@ running here. Topology:
   and Celery beat.
 
 Production settings work over plain http with DJANGO_SECURE_SSL_REDIRECT=false: the API
-clients use basic auth or a session cookie they send themselves, and Chromium keeps `Secure`
+clients log in with a token (JWT) as a front end does, and Chromium keeps `Secure`
 cookies on http://127.0.0.1 (a potentially trustworthy origin), so the admin login works too.
 Two settings differ from the defaults, through the environment: EXPORTS_ROW_LIMIT (below the
 seeded row count, for the row-limit test) and EXPORTS_STALE_AFTER_SECONDS (see STALE_AFTER_SECONDS).
@@ -23,6 +23,7 @@ seeded row count, for the row-limit test) and EXPORTS_STALE_AFTER_SECONDS (see S
 
 from __future__ import annotations
 
+import functools
 import os
 import secrets
 import shlex
@@ -67,10 +68,11 @@ class E2EStack:
     cache_port: int
     worker_tmp: Path
     commands: dict[str, tuple[str, dict[str, str]]] = field(default_factory=dict)
-    admin: ApiClient | None = None  # staff, signed in with a session (set once web is up)
+    admin: ApiClient | None = None  # staff, logged in with a token (set once web is up)
 
-    @property
+    @functools.cached_property
     def other(self) -> ApiClient:
+        """One client, so it logs in once: the token endpoint is throttled per address."""
         return ApiClient(self.base_url, *OTHER)
 
     @property
@@ -206,8 +208,8 @@ def e2e(e2e_database, project_python, tmp_path_factory) -> Iterator[E2EStack]:
         ),
         "s3": (f"{py} -m moto.server -H 127.0.0.1 -p {s3_port}", {}),
         "web": (
-            f"{py} -m gunicorn config.wsgi --bind 127.0.0.1:{web_port} --workers 2 --threads 4 "
-            "--timeout 120 --access-logfile -",
+            # The production set-up (config/gunicorn.py), with two workers for this 2-core machine.
+            f"{py} -m gunicorn -c config/gunicorn.py config.wsgi --bind 127.0.0.1:{web_port} --workers 2",
             {},
         ),
         # Its own TMPDIR, so a test can see whether a failed export left a file behind.
@@ -251,8 +253,7 @@ def e2e(e2e_database, project_python, tmp_path_factory) -> Iterator[E2EStack]:
             e2e.manage("create_export_bucket")
             for name in ("web", "worker", "beat"):
                 e2e.start(name)
-            e2e.admin = ApiClient(e2e.base_url)
-            e2e.admin.login(*ADMIN)
+            e2e.admin = ApiClient(e2e.base_url, *ADMIN)
             print(f"[e2e] stack up in {time.monotonic() - started:.1f}s (logs in {stack.log_dir})")
             yield e2e
         finally:

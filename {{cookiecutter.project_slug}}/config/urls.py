@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("apps.common.urls")),
+    path("api/auth/", include("apps.users.auth_urls")),
 {%- if cookiecutter.include_example_apps == "y" %}
     path("api/missions/", include("apps.missions.urls")),
     path("api/reward-logs/", include("apps.reward_logs.urls")),
@@ -12,3 +13,6 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
 ]
+
+# Under /api/, a URL that matches no route answers JSON like every other API error.
+handler404 = "apps.common.views.not_found"

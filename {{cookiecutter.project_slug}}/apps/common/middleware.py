@@ -3,6 +3,7 @@ import time
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
+from django.utils.cache import patch_cache_control
 
 logger = logging.getLogger("apps.requests")
 
@@ -34,4 +35,18 @@ class RequestLoggingMiddleware:
                 "user_id": user_id,
             },
         )
+        return response
+
+
+class NoStoreApiResponsesMiddleware:
+    """`Cache-Control: no-store` on every API response: they hold personal data, and neither
+    a shared proxy nor the browser's cache may keep them."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if request.path.startswith("/api/"):
+            patch_cache_control(response, no_store=True)
         return response

@@ -8,13 +8,15 @@ from rest_framework.filters import OrderingFilter
 from rest_framework.request import Request
 from rest_framework.views import APIView
 
+from apps.common.filters import FilterSet, ModelChoiceFilter
+
 from .models import Mission, Reward
 
 
-class MissionFilter(filters.FilterSet):
+class MissionFilter(FilterSet):
     """`?is_exposed=true&reward=3&starts_after=2025-01-01&starts_before=2025-01-31&active_at=...`"""
 
-    reward = filters.ModelChoiceFilter(queryset=Reward.objects.all())
+    reward = ModelChoiceFilter(queryset=Reward.objects.all())
     starts = filters.DateFromToRangeFilter(
         field_name="starts_at", label="Starts between (starts_after, starts_before: dates)"
     )

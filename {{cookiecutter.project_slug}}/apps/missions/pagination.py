@@ -1,10 +1,13 @@
 from typing import Any
 
 from django.db.models import QuerySet
+from rest_framework.exceptions import ValidationError
+from rest_framework.pagination import BasePagination
 from rest_framework.request import Request
+from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from apps.common.pagination import CursorPagination
+from apps.common.pagination import CursorPagination, PageNumberPagination
 
 from .models import Mission
 from .selectors import MISSION_ORDERING
@@ -41,3 +44,54 @@ class MissionCursorPagination(CursorPagination):
         lookup = "gte" if order.startswith("-") else "lte"
         boundary = {f"{order.lstrip('-')}__{lookup}": position}
         return queryset.filter(is_exposed=True, **boundary).count()
+
+
+class MissionListPagination(BasePagination):
+    """`?pagination=page` (the default: `page`, `size`) or `?pagination=cursor` (`cursor`, `size`).
+
+    One paginator for the view, which hands each request to the one the client chose, so the
+    view and its OpenAPI schema see a single class: the schema lists both sets of parameters,
+    and `count` is documented as present on page-number pages only.
+    """
+
+    modes: dict[str, type[BasePagination]] = {
+        "page": PageNumberPagination,
+        "cursor": MissionCursorPagination,
+    }
+
+    def __init__(self) -> None:
+        self.chosen: BasePagination = PageNumberPagination()
+
+    def paginate_queryset(
+        self, queryset: QuerySet[Mission], request: Request, view: APIView | None = None
+    ) -> list[Any] | None:
+        mode = request.query_params.get("pagination", "page")
+        if mode not in self.modes:
+            raise ValidationError({"pagination": [f"Use one of: {', '.join(self.modes)}."]})
+        self.chosen = self.modes[mode]()
+        return self.chosen.paginate_queryset(queryset, request, view)
+
+    def get_paginated_response(self, data: Any) -> Response:
+        return self.chosen.get_paginated_response(data)
+
+    def get_paginated_response_schema(self, schema: dict[str, Any]) -> dict[str, Any]:
+        page = PageNumberPagination().get_paginated_response_schema(schema)
+        page["required"] = ["results"]
+        page["properties"]["count"]["description"] = "On page-number pages only."
+        return page
+
+    def get_schema_operation_parameters(self, view: APIView) -> list[dict[str, Any]]:
+        choice = {
+            "name": "pagination",
+            "required": False,
+            "in": "query",
+            "description": "page (the default) or cursor",
+            "schema": {"type": "string", "enum": list(self.modes)},
+        }
+        page = PageNumberPagination().get_schema_operation_parameters(view)
+        cursor = [
+            parameter
+            for parameter in MissionCursorPagination().get_schema_operation_parameters(view)
+            if parameter["name"] == "cursor"
+        ]
+        return [choice, *page, *cursor]

@@ -4,10 +4,11 @@ every write (a mission ends after it starts) live in the model and run in the se
 from collections.abc import Mapping
 from typing import Any
 
-from drf_spectacular.utils import inline_serializer
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 from rest_framework.settings import api_settings
+
+from apps.common.serializers import ModelSerializer
 
 from .models import Mission, Reward
 from .services import MISSION_BULK_MAX_SIZE, MISSION_EDITABLE_FIELDS
@@ -16,13 +17,13 @@ from .services import MISSION_BULK_MAX_SIZE, MISSION_EDITABLE_FIELDS
 MAX_ID = 2**63 - 1
 
 
-class RewardSerializer(serializers.ModelSerializer):
+class RewardSerializer(ModelSerializer):
     class Meta:
         model = Reward
         fields = ("id", "name", "point")
 
 
-class MissionSerializer(serializers.ModelSerializer):
+class MissionSerializer(ModelSerializer):
     reward = RewardSerializer(read_only=True)
 
     class Meta:
@@ -53,18 +54,6 @@ class MissionListSerializer(MissionSerializer):
         read_only_fields = fields
 
 
-# The error body of every 4xx (apps.common.exceptions.api_exception_handler), for the schema.
-API_ERROR = inline_serializer(
-    "ApiError",
-    fields={
-        "detail": serializers.CharField(help_text="What went wrong, in one sentence."),
-        "errors": serializers.DictField(
-            help_text='Messages by field, or by item index in a batch: {"2": {"ends_at": [...]}}.'
-        ),
-    },
-)
-
-
 class MissionBatchListSerializer(serializers.ListSerializer):
     """A list of missions: not a list, empty, or longer than the batch maximum is one clear
     error; invalid items are reported by their index, e.g. {"2": {"title": [...]}}."""
@@ -92,7 +81,7 @@ class MissionBatchListSerializer(serializers.ListSerializer):
             raise
 
 
-class MissionInputSerializer(serializers.ModelSerializer):
+class MissionInputSerializer(ModelSerializer):
     reward = serializers.PrimaryKeyRelatedField(queryset=Reward.objects.all())
 
     class Meta:

@@ -5,24 +5,22 @@ from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, status
-from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.exceptions import NotFound
 from rest_framework.filters import SearchFilter
-from rest_framework.pagination import BasePagination
-from rest_framework.parsers import JSONParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from apps.common.pagination import PageNumberPagination
+from apps.common.parsers import JSONParser
 from apps.common.permissions import IsStaff
+from apps.common.schema import ErrorSerializer
 
 from .etags import if_match_updated_at, mission_etag
 from .filters import MissionFilter, StableOrderingFilter
 from .models import Mission
-from .pagination import MissionCursorPagination
+from .pagination import MissionListPagination
 from .selectors import MISSION_ORDERING, mission_get, mission_list
 from .serializers import (
-    API_ERROR,
     MissionBulkChangeSerializer,
     MissionChangeSerializer,
     MissionInputSerializer,
@@ -30,11 +28,6 @@ from .serializers import (
     MissionSerializer,
 )
 from .services import mission_bulk_create, mission_bulk_update, mission_create, mission_update
-
-PAGINATIONS: dict[str, type[BasePagination]] = {
-    "page": PageNumberPagination,
-    "cursor": MissionCursorPagination,
-}
 
 
 class MissionListCreateApi(generics.ListAPIView):
@@ -47,6 +40,7 @@ class MissionListCreateApi(generics.ListAPIView):
     search_fields = ("title", "description", "reward__name")
     ordering_fields = ("id", "title", "starts_at", "ends_at", "created_at")
     ordering = MISSION_ORDERING
+    pagination_class = MissionListPagination
 
     def get_ordering(self) -> Sequence[str]:
         return StableOrderingFilter().get_ordering(self.request, None, self)
@@ -54,25 +48,6 @@ class MissionListCreateApi(generics.ListAPIView):
     def get_queryset(self) -> QuerySet[Mission]:
         # The numbers follow the same ordering the list is sorted by.
         return mission_list(ordering=self.get_ordering())
-
-    @property
-    def paginator(self) -> BasePagination:
-        """`?pagination=page` (the default; `page`, `size`) or `?pagination=cursor` (`cursor`)."""
-        if not hasattr(self, "_paginator"):
-            mode = self.request.query_params.get("pagination", "page")
-            if mode not in PAGINATIONS:
-                raise ValidationError({"pagination": [f"Use one of: {', '.join(PAGINATIONS)}."]})
-            self._paginator = PAGINATIONS[mode]()
-        return self._paginator
-
-    @extend_schema(
-        parameters=[
-            OpenApiParameter("pagination", OpenApiTypes.STR, enum=list(PAGINATIONS)),
-            OpenApiParameter("cursor", OpenApiTypes.STR, description="with pagination=cursor"),
-        ]
-    )
-    def get(self, request: Request) -> Response:
-        return super().get(request)
 
     @extend_schema(request=MissionInputSerializer, responses={201: MissionSerializer})
     def post(self, request: Request) -> Response:
@@ -109,7 +84,7 @@ class MissionBulkApi(APIView):
 
     @extend_schema(
         request=MissionInputSerializer(many=True),
-        responses={201: MissionSerializer(many=True), 400: API_ERROR},
+        responses={201: MissionSerializer(many=True), 400: ErrorSerializer},
     )
     def post(self, request: Request) -> Response:
         serializer = MissionInputSerializer(data=request.data, many=True)
@@ -122,12 +97,12 @@ class MissionBulkApi(APIView):
         responses={
             200: MissionSerializer(many=True),
             400: OpenApiResponse(
-                API_ERROR,
+                ErrorSerializer,
                 "Not a list, empty, too long, or items with errors (unknown or repeated ids, "
                 "wrong types, broken rules), by index. Nothing saved.",
             ),
             409: OpenApiResponse(
-                API_ERROR,
+                ErrorSerializer,
                 "Items whose `updated_at` is not the mission's any more, by index. Nothing saved.",
             ),
         },
@@ -163,10 +138,10 @@ class MissionDetailApi(APIView):
         request=MissionChangeSerializer,
         responses={
             200: MissionSerializer,
-            400: API_ERROR,
-            404: API_ERROR,
+            400: ErrorSerializer,
+            404: ErrorSerializer,
             412: OpenApiResponse(
-                API_ERROR, "The mission changed since the If-Match ETag. Nothing saved."
+                ErrorSerializer, "The mission changed since the If-Match ETag. Nothing saved."
             ),
         },
     )

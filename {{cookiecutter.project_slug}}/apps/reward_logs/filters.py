@@ -1,13 +1,11 @@
 from django_filters import rest_framework as filters
 
+from apps.common.filters import FilterSet, IdInFilter
+
 from .models import MissionRewardLog
 
 
-class NumberInFilter(filters.BaseInFilter, filters.NumberFilter):
-    """`?id=3,5,8`"""
-
-
-class MissionRewardLogFilter(filters.FilterSet):
+class MissionRewardLogFilter(FilterSet):
     """The reward-log filters, shared by the list API, both CSV exports and the admin's async
     export, so every one of them holds the same rows for the same parameters:
 
@@ -15,7 +13,7 @@ class MissionRewardLogFilter(filters.FilterSet):
     (dates in the project's time zone, both ends included) and `?id=3,5,8`.
     """
 
-    id = NumberInFilter(field_name="id", label="IDs, comma separated")
+    id = IdInFilter(field_name="id", label="IDs, comma separated")
     created = filters.DateFromToRangeFilter(
         field_name="created_at", label="Created between (created_after, created_before: dates)"
     )

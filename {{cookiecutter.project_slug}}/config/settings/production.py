@@ -6,7 +6,6 @@ from .base import LOGGING, env
 DEBUG = False
 SECRET_KEY = env("DJANGO_SECRET_KEY")
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS")
-CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 DATABASES = {"default": env.db("DATABASE_URL")}
 # Required: base.py builds the cache and the Celery broker from it.
 REDIS_URL = env("REDIS_URL")

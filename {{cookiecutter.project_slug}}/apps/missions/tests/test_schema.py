@@ -28,7 +28,7 @@ def test_bulk_edit_takes_a_json_list_of_items_with_a_required_id(schema):
         "reward",
         "updated_at",
     }
-    assert set(operation["responses"]) == {"200", "400", "409"}
+    assert set(operation["responses"]) == {"200", "400", "401", "403", "409", "429"}
     assert operation["responses"]["200"]["content"]["application/json"]["schema"]["type"] == (
         "array"
     )
@@ -52,7 +52,7 @@ def test_edit_one_is_a_partial_json_body_with_if_match_and_answers_an_etag(schem
     assert "required" not in schema["components"]["schemas"]["PatchedMissionChange"]
     headers = {p["name"] for p in operation["parameters"] if p["in"] == "header"}
     assert headers == {"If-Match"}
-    assert set(operation["responses"]) == {"200", "400", "404", "412"}
+    assert set(operation["responses"]) == {"200", "400", "401", "403", "404", "412", "429"}
     assert "ETag" in operation["responses"]["200"]["headers"]
     get = schema["paths"]["/api/missions/{mission_id}/"]["get"]
     assert "ETag" in get["responses"]["200"]["headers"]

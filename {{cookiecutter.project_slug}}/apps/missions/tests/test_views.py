@@ -43,8 +43,10 @@ def mission_payload(reward, index: int = 0, **changes) -> dict:
     ("method", "url"),
     [("get", LIST_URL), ("post", LIST_URL), ("post", BULK_URL), ("get", "/api/missions/1/")],
 )
-def test_anonymous_and_non_staff_users_are_refused(api_client, user_client, method, url):
-    assert getattr(api_client, method)(url, {}, format="json").status_code == 403
+def test_anonymous_users_must_log_in_and_non_staff_users_are_refused(
+    api_client, user_client, method, url
+):
+    assert getattr(api_client, method)(url, {}, format="json").status_code == 401
     assert getattr(user_client, method)(url, {}, format="json").status_code == 403
 
 

@@ -28,8 +28,8 @@ def numbered(response) -> list[tuple[int, int | None]]:
 
 
 @pytest.mark.parametrize("url", [BULK_URL, "/api/missions/1/"])
-def test_anonymous_and_non_staff_users_cannot_edit(api_client, user_client, url):
-    assert api_client.patch(url, {}, format="json").status_code == 403
+def test_anonymous_users_must_log_in_and_non_staff_users_cannot_edit(api_client, user_client, url):
+    assert api_client.patch(url, {}, format="json").status_code == 401
     assert user_client.patch(url, {}, format="json").status_code == 403
 
 

@@ -29,8 +29,10 @@ def ids(response) -> list[int]:
         ("get", reverse("mission-reward-totals", args=[1])),
     ],
 )
-def test_anonymous_and_non_staff_users_are_refused(api_client, user_client, method, url):
-    assert getattr(api_client, method)(url).status_code == 403
+def test_anonymous_users_must_log_in_and_non_staff_users_are_refused(
+    api_client, user_client, method, url
+):
+    assert getattr(api_client, method)(url).status_code == 401
     assert getattr(user_client, method)(url).status_code == 403
 
 

@@ -1,0 +1,59 @@
+"""Hostile or mistaken query strings and bodies on the missions API: 400s that name the problem."""
+
+import base64
+
+import pytest
+from django.urls import reverse
+
+from .factories import MissionFactory, RewardFactory
+
+pytestmark = pytest.mark.django_db
+
+LIST_URL = reverse("mission-list")
+
+
+def test_an_unknown_boolean_filter_value_is_a_400_not_the_whole_list(staff_client):
+    MissionFactory()
+
+    response = staff_client.get(LIST_URL, {"is_exposed": "maybe"})
+
+    assert response.status_code == 400
+    assert response.json()["errors"] == {"is_exposed": ["Use true or false, not 'maybe'."]}
+
+
+def test_a_size_that_is_not_a_number_is_a_400(staff_client):
+    response = staff_client.get(LIST_URL, {"size": "abc"})
+
+    assert response.status_code == 400
+    assert "size" in response.json()["errors"]
+
+
+def test_a_forged_cursor_is_a_400(staff_client):
+    MissionFactory()
+    cursor = base64.b64encode(b"o=0&p=abc").decode()
+
+    response = staff_client.get(LIST_URL, {"pagination": "cursor", "cursor": cursor})
+
+    assert response.status_code == 400
+    assert response.json()["errors"] == {
+        "cursor": ["Invalid cursor: start again from the first page."]
+    }
+
+
+def test_a_naive_datetime_before_the_calendar_starts_in_utc_is_a_400(staff_client):
+    reward = RewardFactory()
+    payload = {
+        "title": "Edge of time",
+        "description": "",
+        "is_exposed": True,
+        "starts_at": "0001-01-01T00:00:00",
+        "ends_at": "2030-01-01T00:00:00",
+        "reward": reward.pk,
+    }
+
+    response = staff_client.post(LIST_URL, payload, format="json")
+
+    assert response.status_code == 400
+    assert response.json()["errors"] == {
+        "starts_at": ["Datetime value out of range: use a date between years 2 and 9998."]
+    }
