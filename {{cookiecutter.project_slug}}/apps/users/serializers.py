@@ -4,7 +4,7 @@ from .models import User
 
 
 class UserCSVSerializer(serializers.ModelSerializer):
-    """The users export's columns; headers are the model fields' verbose names."""
+    """The users export's columns, in order, with their header labels."""
 
     class Meta:
         model = User
@@ -19,3 +19,14 @@ class UserCSVSerializer(serializers.ModelSerializer):
             "date_joined",
             "last_login",
         )
+        extra_kwargs = {
+            "id": {"label": "ID"},
+            "username": {"label": "Username"},
+            "email": {"label": "Email"},
+            "first_name": {"label": "First name"},
+            "last_name": {"label": "Last name"},
+            "is_staff": {"label": "Staff"},
+            "is_active": {"label": "Active"},
+            "date_joined": {"label": "Joined"},
+            "last_login": {"label": "Last sign-in"},
+        }

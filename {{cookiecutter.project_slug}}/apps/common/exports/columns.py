@@ -180,15 +180,15 @@ def _database_represent(
 def _label(field: serializers.Field, path: _ModelPath | None) -> str:
     """The label given to the field, else its model field's verbose name, else its name.
 
-    DRF gives every bound field a label (`"paid_at"` -> `"Paid at"`); that default is no
-    label given.
+    Binding gives every DRF field a label (`paid_at` -> "Paid at"); the one given is kept only
+    among the field's constructor arguments (`_kwargs`, which DRF's own copying relies on).
     """
-    name = str(field.field_name)
-    if field.label != name.replace("_", " ").capitalize():
-        return str(field.label)
+    given = getattr(field, "_kwargs", {}).get("label")
+    if given is not None:
+        return str(given)
     if path is not None:
         return str(path.field.verbose_name)
-    return name
+    return str(field.field_name)
 
 
 def _column(field: serializers.Field, path: _ModelPath | None) -> Column:
@@ -221,9 +221,8 @@ class ColumnPlan:
         own_representation = (
             type(serializer).to_representation is not serializers.Serializer.to_representation
         )
-        self.from_database_rows = not own_representation and all(
-            column.lookup for column in self.columns
-        )
+        self.lookups = [column.lookup for column in self.columns if column.lookup is not None]
+        self.from_database_rows = not own_representation and len(self.lookups) == len(self.columns)
         self.relations = sorted(
             {relation for path in paths if path is not None for relation in path.select_related}
         )
@@ -231,7 +230,7 @@ class ColumnPlan:
     def batches(self, queryset: models.QuerySet, size: int) -> Iterator[list[Any]]:
         """Lists of up to `size` raw rows: value tuples ending with the pk, or instances."""
         if self.from_database_rows:
-            rows = queryset.values_list(*(column.lookup for column in self.columns), "pk")
+            rows = queryset.values_list(*self.lookups, "pk")
         elif self.relations:
             rows = queryset.select_related(*self.relations)
         else:

@@ -111,6 +111,8 @@ def upload_s3(
     The link lives `expires_in`, by default as long as the status endpoint's links
     (`EXPORTS_DOWNLOAD_URL_EXPIRY`). The download keeps the key's last part as its file name.
     """
+    if expires_in is None:
+        expires_in = settings.EXPORTS_DOWNLOAD_URL_EXPIRY
     service = S3ClientService()
     file_name = PurePosixPath(upload_path).name
     service.upload_file(local_path, bucket=bucket, key=upload_path, file_name=file_name)
@@ -118,5 +120,5 @@ def upload_s3(
         bucket=bucket,
         key=upload_path,
         file_name=file_name,
-        expires_in=expires_in or settings.EXPORTS_DOWNLOAD_URL_EXPIRY,
+        expires_in=expires_in,
     )

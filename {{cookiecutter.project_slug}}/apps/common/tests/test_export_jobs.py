@@ -45,9 +45,6 @@ def run(export_registry):
 def test_the_task_runs_the_job_and_records_its_file_but_stores_no_result(
     user, s3, settings, export_registry, caplog
 ):
-    export_registry.export_register(
-        name="jobs", downloader_class=JobCSVDownloader, queryset=job_list
-    )
     ExportJobFactory.create_batch(4, status=ExportJob.Status.FAILED)
     job = ExportJobFactory(user=user, export_name="jobs", query_params={"status": "failed"})
 

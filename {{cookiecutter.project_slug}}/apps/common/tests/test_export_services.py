@@ -8,33 +8,35 @@ from apps.common.models import ExportJob
 
 from .factories import ExportJobFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("export_registry")]
 
 
 def test_start_records_a_pending_job_and_enqueues_it_only_after_commit(
     staff_user, s3, django_capture_on_commit_callbacks
 ):
-    params = QueryDict("is_staff=true&joined_after=2020-01-01")
+    ExportJobFactory.create_batch(2, status=ExportJob.Status.FAILED)
+    params = QueryDict("statuses=failed&statuses=running&name=export")
 
     with django_capture_on_commit_callbacks() as callbacks:
-        job = export_job_start(user=staff_user, export_name="users", query_params=params)
+        job = export_job_start(user=staff_user, export_name="jobs", query_params=params)
 
     job.refresh_from_db()
-    assert (job.status, job.user, job.export_name) == ("pending", staff_user, "users")
-    assert job.query_params == {"is_staff": "true", "joined_after": "2020-01-01"}
+    assert (job.status, job.user, job.export_name) == ("pending", staff_user, "jobs")
+    assert job.query_params == {"statuses": ["failed", "running"], "name": "export"}
     assert len(callbacks) == 1
 
     callbacks[0]()
 
     job.refresh_from_db()
-    assert (job.status, job.row_count) == (ExportJob.Status.SUCCEEDED, 1)
+    assert (job.status, job.row_count) == (ExportJob.Status.SUCCEEDED, 2)
 
 
 @pytest.mark.parametrize(
     ("export_name", "query_params", "field", "message"),
     [
         ("nope", {}, "export_name", "There is no export called 'nope'. Known exports: "),
-        ("users", {"joined_after": "yesterday"}, "joined", "Enter a valid date."),
+        ("jobs", {"status": "lost"}, "status", "Select a valid choice. lost is not one"),
+        ("jobs", {"min_progress": "x"}, "min_progress", "Enter a number."),
     ],
 )
 def test_bad_input_is_refused_before_any_job_exists(
@@ -48,11 +50,10 @@ def test_bad_input_is_refused_before_any_job_exists(
 
 
 def test_a_row_limit_breach_is_refused_before_any_job_exists(staff_user, settings):
-    ExportJobFactory.create_batch(2)  # three users now
+    ExportJobFactory.create_batch(3)
     settings.EXPORTS_ROW_LIMIT = 2
-    jobs_before = ExportJob.objects.count()
 
     with pytest.raises(ValidationError, match="This export has 3 rows, more than the limit of 2"):
-        export_job_start(user=staff_user, export_name="users", query_params={})
+        export_job_start(user=staff_user, export_name="jobs", query_params={})
 
-    assert ExportJob.objects.count() == jobs_before
+    assert ExportJob.objects.count() == 3
