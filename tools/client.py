@@ -5,7 +5,9 @@ Standard library only, so `make demo` can use it before anything else is install
 
 from __future__ import annotations
 
+import csv
 import http.cookiejar
+import io
 import json
 import time
 import urllib.error
@@ -13,6 +15,11 @@ import urllib.parse
 import urllib.request
 from dataclasses import dataclass
 from typing import Any
+
+
+def csv_rows(body: bytes) -> list[list[str]]:
+    """The rows of a CSV file as a spreadsheet splits them (header first, a UTF-8 BOM removed)."""
+    return list(csv.reader(io.StringIO(body.decode("utf-8-sig"), newline="")))
 
 
 @dataclass

@@ -9,8 +9,6 @@ Environment: DEMO_DIR (default .demo/), DEMO_PORT (8000), DEMO_S3_PORT (5000), D
 
 from __future__ import annotations
 
-import csv
-import io
 import os
 import secrets
 import shutil
@@ -20,7 +18,7 @@ import sys
 import time
 from pathlib import Path
 
-from tools.client import ApiClient
+from tools.client import ApiClient, csv_rows
 from tools.project import TEMPLATE_DIR, bake, ensure_project_venv
 from tools.stack import Stack, StackError, port_is_free
 
@@ -78,7 +76,7 @@ def check_exports(client: ApiClient) -> list[tuple[str, bool, str]]:
     results = [("filtered list", count > 0, f"{count} rows with {query}")]
 
     stream = client.get(f"/api/reward-logs/export/{query}")
-    rows = list(csv.reader(io.StringIO(stream.body.decode("utf-8-sig"))))
+    rows = csv_rows(stream.body)
     results.append(
         ("streaming export", stream.status == 200 and len(rows) == count + 1, f"{len(rows) - 1} rows")
     )

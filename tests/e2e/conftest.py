@@ -53,6 +53,7 @@ ARTIFACTS_DIR = TEMPLATE_DIR / ".artifacts"
 
 ADMIN = ("e2e-admin", secrets.token_urlsafe(12))
 OTHER = ("e2e-other", secrets.token_urlsafe(12))
+STAFF = ("e2e-staff", secrets.token_urlsafe(12))  # staff, not a superuser
 
 
 @dataclass
@@ -74,6 +75,12 @@ class E2EStack:
     def other(self) -> ApiClient:
         """One client, so it logs in once: the token endpoint is throttled per address."""
         return ApiClient(self.base_url, *OTHER)
+
+    def staff(self) -> ApiClient:
+        """A new session of the staff user who is not a superuser."""
+        client = ApiClient(self.base_url)
+        client.login(*STAFF)
+        return client
 
     @property
     def anonymous(self) -> ApiClient:
@@ -236,14 +243,15 @@ def e2e(e2e_database, project_python, tmp_path_factory) -> Iterator[E2EStack]:
                 "admin@example.com",
                 env={"DJANGO_SUPERUSER_PASSWORD": ADMIN[1]},
             )
-            e2e.manage(
-                "shell",
-                "-c",
-                "import os; from django.contrib.auth import get_user_model; "
-                "get_user_model().objects.create_user("
-                "username=os.environ['E2E_USERNAME'], password=os.environ['E2E_PASSWORD'])",
-                env={"E2E_USERNAME": OTHER[0], "E2E_PASSWORD": OTHER[1]},
-            )
+            for (username, password), is_staff in ((OTHER, False), (STAFF, True)):
+                e2e.manage(
+                    "shell",
+                    "-c",
+                    "import os; from django.contrib.auth import get_user_model; "
+                    "get_user_model().objects.create_user(username=os.environ['E2E_USERNAME'], "
+                    "password=os.environ['E2E_PASSWORD'], is_staff=os.environ['E2E_STAFF'] == 'y')",
+                    env={"E2E_USERNAME": username, "E2E_PASSWORD": password, "E2E_STAFF": "yn"[not is_staff]},
+                )
             seeded = time.monotonic()
             seed_output = e2e.manage("seed_demo_data", "--logs", str(E2E_LOGS), timeout=900)
             print(

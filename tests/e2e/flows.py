@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import itertools
 import time
 import urllib.request
@@ -14,12 +12,6 @@ from tools.client import ApiClient, Response
 BOM = "\ufeff".encode()
 FINAL = ("succeeded", "failed")
 STATES = ("pending", "running", "succeeded")
-
-
-def csv_rows(body: bytes) -> list[list[str]]:
-    """The rows of a CSV export (header first); the file must start with a UTF-8 BOM."""
-    assert body.startswith(BOM), f"no UTF-8 BOM at the start of {body[:20]!r}"
-    return list(csv.reader(io.StringIO(body.decode("utf-8-sig"), newline="")))
 
 
 def list_all(client: ApiClient, path: str, query: str, max_pages: int = 100) -> list[dict]:
@@ -43,19 +35,24 @@ def count(client: ApiClient, query: str) -> int:
     return response.json()["count"]
 
 
-def stream_export(client: ApiClient, query: str) -> tuple[bytes, float]:
+REWARD_LOG_EXPORT = "/api/reward-logs/export/"
+
+
+def stream_export(client: ApiClient, query: str, path: str = REWARD_LOG_EXPORT) -> tuple[bytes, float]:
     started = time.monotonic()
-    response = client.get(f"/api/reward-logs/export/?{query}", timeout=300)
+    response = client.get(f"{path}?{query}", timeout=300)
     assert response.status == 200, f"streaming export: HTTP {response.status} {response.body[:300]!r}"
     assert response.headers["Content-Type"].startswith("text/csv"), response.headers
+    assert response.body.startswith(BOM), f"no UTF-8 BOM at the start of {response.body[:20]!r}"
     return response.body, time.monotonic() - started
 
 
-def start_export(client: ApiClient, query: str) -> dict:
-    response = client.post(f"/api/reward-logs/export/?{query}")
+def start_export(client: ApiClient, query: str, path: str = REWARD_LOG_EXPORT) -> dict:
+    response = client.post(f"{path}?{query}")
     assert response.status == 202, f"async export: HTTP {response.status} {response.body[:300]!r}"
     started = response.json()
     assert started["status"] == "pending" and started["status_url"].endswith(f"/{started['job_id']}/")
+    assert response.headers["Location"] == started["status_url"]
     return started
 
 

@@ -9,7 +9,8 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from tests.e2e.conftest import ADMIN, ARTIFACTS_DIR
-from tests.e2e.flows import csv_rows, stream_export
+from tests.e2e.flows import stream_export
+from tools.client import csv_rows
 
 pytestmark = pytest.mark.e2e
 

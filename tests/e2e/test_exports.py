@@ -7,11 +7,10 @@ from datetime import date, timedelta
 
 import pytest
 
-from tests.e2e.conftest import ROW_LIMIT
+from tests.e2e.conftest import ADMIN, ROW_LIMIT, STAFF
 from tests.e2e.flows import (
     assert_progress_monotonic,
     count,
-    csv_rows,
     download,
     finished,
     list_all,
@@ -20,6 +19,7 @@ from tests.e2e.flows import (
     start_export,
     stream_export,
 )
+from tools.client import csv_rows
 
 pytestmark = pytest.mark.e2e
 
@@ -110,25 +110,51 @@ def test_async_export_succeeds_and_its_file_is_the_streaming_export(e2e):
     assert len(csv_rows(file.body)) == expected + 1
 
 
-def test_only_the_owner_or_staff_read_an_export_job(e2e):
-    job = start_export(e2e.admin, "status=cancelled")
-    statuses = poll_until(e2e.admin, job["status_url"], finished)
+def test_only_the_owner_or_a_user_allowed_every_export_reads_a_job(e2e):
+    """The superuser holds the permission to see every export; staff status alone is not enough:
+    another staff member gets the same 404 as for a job that does not exist."""
+    staff = e2e.staff()
+    job = start_export(staff, "status=cancelled")
+    statuses = poll_until(staff, job["status_url"], finished)
+    missing_url = job["status_url"].replace(f"/{job['job_id']}/", f"/{job['job_id'] + 10**6}/")
 
+    superuser = e2e.admin.get(job["status_url"])
+    admins_job = start_export(e2e.admin, "status=cancelled")
+    staff_on_admins_job = staff.get(admins_job["status_url"])
+    staff_on_missing_job = staff.get(missing_url)
     other = e2e.other.get(job["status_url"])
     anonymous = e2e.anonymous.get(job["status_url"])
     other_export = e2e.other.post("/api/reward-logs/export/?status=cancelled")
 
     print(
-        f"\n[e2e] job {job['job_id']} ({statuses[-1]['row_count']} rows): owner 200, other user "
-        f"{other.status}, anonymous {anonymous.status}; other user starting an export: {other_export.status}"
+        f"\n[e2e] staff's job {job['job_id']} ({statuses[-1]['row_count']} rows): owner 200, "
+        f"superuser {superuser.status}; the superuser's job read by staff: {staff_on_admins_job.status}, "
+        f"a missing job: {staff_on_missing_job.status}; non-staff user {other.status}, anonymous "
+        f"{anonymous.status}; non-staff user starting an export: {other_export.status}"
     )
     assert statuses[-1]["status"] == "succeeded"
+    assert superuser.status == 200 and superuser.json()["download_url"]
+    assert staff_on_admins_job.status == 404
+    assert staff_on_missing_job.status == 404
+    assert staff_on_admins_job.json() == staff_on_missing_job.json()
     assert other.status == 404
     assert b"download_url" not in other.body
     assert anonymous.status == 401
     assert anonymous.headers.get("WWW-Authenticate", "").startswith("Bearer")
     assert b"download_url" not in anonymous.body
     assert other_export.status == 403
+
+
+def test_the_users_export_every_project_has_streams_and_runs_as_a_job(e2e):
+    body, _ = stream_export(e2e.admin, "is_staff=true", path="/api/users/export/")
+    job = start_export(e2e.admin, "is_staff=true", path="/api/users/export/")
+    final = poll_until(e2e.admin, job["status_url"], finished)[-1]
+
+    rows = csv_rows(body)
+    print(f"\n[e2e] users export: {len(rows) - 1} staff users; job {final['status']}")
+    assert [row[1] for row in rows[1:]] == [STAFF[0], ADMIN[0]]  # newest first
+    assert final["status"] == "succeeded", final
+    assert download(final["download_url"]).body == body
 
 
 def test_row_limit_breach_is_a_400_with_its_message(e2e):

@@ -6,6 +6,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("apps.common.urls")),
     path("api/auth/", include("apps.users.auth_urls")),
+    path("api/users/", include("apps.users.urls")),
 {%- if cookiecutter.include_example_apps == "y" %}
     path("api/missions/", include("apps.missions.urls")),
     path("api/reward-logs/", include("apps.reward_logs.urls")),

@@ -1,8 +1,8 @@
-"""Shared building blocks of every app. The export helpers are importable from here:
+"""Shared building blocks of every app. The classic export helpers are importable from here:
 
     from apps.common import CSVDownloader, set_progress, upload_s3
 
-They load on first use, once Django is ready (see `__getattr__`).
+They load on first use, from `apps.common.exports` (which holds the rest of the export module).
 """
 
 from importlib import import_module
@@ -15,16 +15,9 @@ if TYPE_CHECKING:
 
 __all__ = ["CSVDownloader", "get_progress", "set_progress", "upload_s3"]
 
-_LAZY = {
-    "CSVDownloader": "apps.common.exports.downloader",
-    "get_progress": "apps.common.exports.progress",
-    "set_progress": "apps.common.exports.progress",
-    "upload_s3": "apps.common.exports.s3",
-}
-
 
 def __getattr__(name: str) -> Any:
     """Import on first use (PEP 562): importing them while Django loads its apps would fail."""
-    if name not in _LAZY:
+    if name not in __all__:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return getattr(import_module(_LAZY[name]), name)
+    return getattr(import_module("apps.common.exports"), name)

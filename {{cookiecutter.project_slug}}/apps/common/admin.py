@@ -1,6 +1,8 @@
 from django.contrib import admin
+from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from .exports.selectors import export_job_list_for_user
 from .models import ExportJob
 
 
@@ -13,6 +15,10 @@ class ExportJobAdmin(admin.ModelAdmin):
     search_fields = ["user__username", "export_name", "celery_task_id"]
     list_select_related = ["user"]
     date_hierarchy = "created_at"
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[ExportJob]:
+        """The same rule as the API: one's own jobs, or every job with the permission."""
+        return export_job_list_for_user(user=request.user)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -16,7 +16,8 @@ class ExportJob(BaseModel):
     """One asynchronous CSV export a user asked for: its state, progress and file in S3.
 
     A job is created `pending`; the task claims it (`running`) and ends it `succeeded` or
-    `failed`. Progress while running lives in the cache; the record holds the final figures.
+    `failed`, by conditional updates only (see `apps.common.exports.jobs`). Its row holds its
+    progress while it runs, and the final figures.
     """
 
     class Status(models.TextChoices):
@@ -47,6 +48,7 @@ class ExportJob(BaseModel):
 
     class Meta:
         ordering = ["-created_at"]
+        permissions = [("view_every_export", "Can see every user's export jobs and files")]
 
     def __str__(self) -> str:
         return f"{self.export_name} #{self.pk} ({self.status})"

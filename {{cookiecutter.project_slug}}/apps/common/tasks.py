@@ -1,15 +1,24 @@
-"""Periodic housekeeping of CSV exports (scheduled in CELERY_BEAT_SCHEDULE)."""
+"""Celery tasks of the export module: run any registered export by its job id, and the
+periodic housekeeping (scheduled in CELERY_BEAT_SCHEDULE)."""
 
 from typing import Any
 
-from celery import shared_task
+from celery import Task, shared_task
 from celery.signals import worker_ready
 
-from apps.common.exports.services import (
+from apps.common.exports.jobs import (
+    export_job_run,
     export_jobs_delete_expired,
     export_jobs_fail_stale,
     export_temp_dirs_delete_stale,
 )
+
+
+@shared_task(bind=True, ignore_result=True)
+def run_export_job(self: Task, job_id: int) -> None:
+    """Write the job's file to S3. The job's row holds the outcome; the result stores nothing
+    (a signed link in a result backend would outlive the short-lived links the API hands out)."""
+    export_job_run(job_id=job_id, celery_task_id=self.request.id)
 
 
 @shared_task

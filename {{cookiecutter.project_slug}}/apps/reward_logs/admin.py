@@ -6,11 +6,12 @@ from django.urls import reverse
 from rest_framework.exceptions import ValidationError
 
 from apps.common.exceptions import ApplicationError, validation_error_text
+from apps.common.exports import export_job_start
 
 from .exports import MissionRewardLogCSVDownloader
 from .models import MissionRewardLog
 from .selectors import REWARD_LOG_ORDERING, reward_log_list
-from .services import reward_log_export_start, reward_log_pay
+from .services import reward_log_pay
 
 
 @admin.register(MissionRewardLog)
@@ -66,8 +67,10 @@ class MissionRewardLogAdmin(admin.ModelAdmin):
             )
             return None
         try:
-            job = reward_log_export_start(
-                user=request.user, query_params={"id": ",".join(map(str, sorted(ids)))}
+            job = export_job_start(
+                user=request.user,
+                export_name=MissionRewardLogCSVDownloader.file_prefix,
+                query_params={"id": ",".join(map(str, sorted(ids)))},
             )
         except ValidationError as error:
             self.message_user(request, validation_error_text(error.detail), messages.ERROR)

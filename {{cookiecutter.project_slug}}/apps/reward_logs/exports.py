@@ -1,5 +1,3 @@
-from django.conf import settings
-
 from apps.common import CSVDownloader
 
 from .filters import MissionRewardLogFilter
@@ -11,6 +9,4 @@ class MissionRewardLogCSVDownloader(CSVDownloader):
     filterset_class = MissionRewardLogFilter
     serializer_class = MissionRewardLogCSVSerializer
     file_prefix = "mission_reward_log"
-    s3_bucket = settings.EXPORTS_S3_BUCKET
     ordering_fields = REWARD_LOG_ORDERING  # the list API's order
-    allow_row_limit = settings.EXPORTS_ROW_LIMIT

@@ -77,9 +77,3 @@ class MissionRewardTotalsSerializer(serializers.Serializer):
     pending = RewardTotalSerializer()
     paid = RewardTotalSerializer()
     cancelled = RewardTotalSerializer()
-
-
-class ExportStartedSerializer(serializers.Serializer):
-    job_id = serializers.IntegerField()
-    status = serializers.CharField()
-    status_url = serializers.URLField(help_text="Poll it for progress and the download link.")

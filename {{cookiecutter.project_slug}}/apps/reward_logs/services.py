@@ -4,25 +4,17 @@ Every write that changes a mission's reward totals drops their cached copy once 
 commits (`mission_reward_totals_invalidate_on_commit`).
 """
 
-from collections.abc import Mapping
 from datetime import datetime
-from typing import Any
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
 from apps.common.exceptions import ApplicationError
-from apps.common.exports.services import export_job_start
-from apps.common.models import ExportJob
 from apps.missions.models import Mission
 
-from .exports import MissionRewardLogCSVDownloader
 from .models import MissionRewardLog
-from .selectors import mission_reward_totals_invalidate_on_commit, reward_log_list
-from .tasks import export_reward_logs
-
-EXPORT_NAME = "mission_reward_log"
+from .selectors import mission_reward_totals_invalidate_on_commit
 
 
 def _lock_pending(reward_log: MissionRewardLog, *, action: str) -> MissionRewardLog:
@@ -78,21 +70,3 @@ def reward_log_cancel(*, reward_log: MissionRewardLog, memo: str = "") -> Missio
     reward_log.save(update_fields=["status", "memo", "updated_at"])
     mission_reward_totals_invalidate_on_commit(mission_ids=[reward_log.mission_id])
     return reward_log
-
-
-@transaction.atomic
-def reward_log_export_start(
-    *, user: AbstractBaseUser, query_params: Mapping[str, Any]
-) -> ExportJob:
-    """Record an export job for `user` and run it in a Celery task once committed.
-
-    The filters and the row limit are checked here first, so a bad request is a 400 now rather
-    than a failed job later.
-    """
-    downloader = MissionRewardLogCSVDownloader(
-        user_id=user.pk, queryset=reward_log_list(), query_params=query_params
-    )
-    downloader.get_queryset(downloader.queryset)  # raises ValidationError: the API answers 400
-    return export_job_start(
-        user=user, export_name=EXPORT_NAME, query_params=query_params, task=export_reward_logs
-    )

@@ -1,10 +1,23 @@
 from django.urls import path
 
-from .views import MissionRewardTotalsApi, RewardLogExportApi, RewardLogListApi
+from apps.common.exports import ExportApi
+from apps.common.permissions import IsStaff
+
+from .exports import MissionRewardLogCSVDownloader
+from .selectors import reward_log_list
+from .views import MissionRewardTotalsApi, RewardLogListApi
 
 urlpatterns = [
     path("", RewardLogListApi.as_view(), name="reward-log-list"),
-    path("export/", RewardLogExportApi.as_view(), name="reward-log-export"),
+    path(
+        "export/",
+        ExportApi.as_view(
+            downloader_class=MissionRewardLogCSVDownloader,
+            queryset=reward_log_list,
+            permission_classes=[IsStaff],
+        ),
+        name="reward-log-export",
+    ),
     path(
         "missions/<int:mission_id>/totals/",
         MissionRewardTotalsApi.as_view(),

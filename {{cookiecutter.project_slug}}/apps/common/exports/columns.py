@@ -1,24 +1,35 @@
-"""The column plan: how each serializer field of an export is read, decided once per export.
+"""How an export reads its serializer's fields: decided once per export, then applied per batch.
 
-A field whose source is a model field, directly or across forward foreign keys
-(`user.username`), is read with `values_list` and passed through the field's own
-`to_representation`; no model instance is built. Any other field (SerializerMethodField, nested
-serializers, properties, fields with their own `get_attribute`) is read the way DRF reads it,
-from model instances, through the one serializer built for the export. A serializer with its own
-`to_representation` is called as a whole. The output is the same as `serializer(obj).data`.
+Two read paths, chosen once for the whole export:
+
+| when                               | rows come from          | a value is represented by        |
+| ---------------------------------- | ----------------------- | -------------------------------- |
+| every field is a model field,      | `values_list(<lookups>, | its field's `to_representation`, |
+| directly or across forward foreign | "pk")`: tuples, no      | column by column; skipped where  |
+| keys (`source="user.email"`), read | model instance          | it returns the value unchanged;  |
+| the way DRF reads it; and the      |                         | ISO datetimes with their time    |
+| serializer has no own              |                         | zone found once, not per value   |
+| `to_representation`                |                         |                                  |
+| anything else: a method field, a   | model instances, with   | `serializer.to_representation`,  |
+| nested serializer, a property or   | the foreign keys the    | row by row, as `many=True` does  |
+| a callable, a field with its own   | fields follow in        |                                  |
+| `get_attribute`                    | `select_related`        |                                  |
+
+"Read the way DRF reads it" fails in one case only: a nullable foreign key on the way to a field
+that DRF would turn into a default or an error when the related row is missing; such a field
+takes the instance path. Both paths give exactly `serializer(obj).data`; a field that DRF leaves
+out of the data gives None.
 """
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from itertools import islice
-from operator import attrgetter
 from typing import Any
 
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from rest_framework import serializers
-from rest_framework.fields import SkipField, empty
-from rest_framework.relations import PKOnlyObject
+from rest_framework.fields import empty
 from rest_framework.settings import ISO_8601, api_settings
 
 Represent = Callable[[Any], Any]
@@ -28,24 +39,20 @@ Represent = Callable[[Any], Any]
 class Column:
     name: str
     label: str
-    # ORM lookup ("user__username") when the value can come straight from the database row.
+    # ORM lookup ("user__username") when the value is read from the database row, else None.
     lookup: str | None
-    # Representation of a database value (None-safe), or None when the value is its own.
+    # The value's representation (None-safe); None when the database value is its own.
     represent: Represent | None
-    # Representation read from a model instance.
-    read: Callable[[models.Model], Any]
 
 
 @dataclass(frozen=True)
 class _ModelPath:
+    """Where a field's source leads on the model: the field it ends on, and the way there."""
+
     field: models.Field
     attr: str  # the last attribute: `user` (the related object) or `user_id` (its key)
     optional_hop: bool  # a nullable foreign key on the way: the related object may be missing
     relations: tuple[str, ...]  # "user", "order__customer": the foreign keys on the way
-
-    @property
-    def nullable(self) -> bool:
-        return self.optional_hop or self.field.null
 
     @property
     def value_field(self) -> models.Field | None:
@@ -66,8 +73,8 @@ class _ModelPath:
         return self.relations
 
 
-def _resolve(model: type[models.Model], attrs: list[str]) -> _ModelPath | None:
-    """The model field that `attrs` ends on, if the path follows forward foreign keys only."""
+def _model_path(model: type[models.Model], attrs: list[str]) -> _ModelPath | None:
+    """The model field that `attrs` ends on, if the way there follows forward foreign keys only."""
     optional_hop = False
     relations: list[str] = []
     for position, attr in enumerate(attrs):
@@ -75,7 +82,7 @@ def _resolve(model: type[models.Model], attrs: list[str]) -> _ModelPath | None:
             field = model._meta.pk if attr == "pk" else model._meta.get_field(attr)
         except FieldDoesNotExist:
             return None
-        if not field.concrete:
+        if field is None or not field.concrete:
             return None
         if position == len(attrs) - 1:
             return _ModelPath(field, attr, optional_hop, tuple(relations))
@@ -87,40 +94,39 @@ def _resolve(model: type[models.Model], attrs: list[str]) -> _ModelPath | None:
     return None
 
 
-def _reads_like_drf(field: serializers.Field, path: _ModelPath | None) -> bool:
-    """Whether a database value gives exactly what `field.get_attribute(instance)` gives."""
-    if path is None or type(field).get_attribute is not serializers.Field.get_attribute:
+def _reads_like_drf(field: serializers.Field, path: _ModelPath) -> bool:
+    """Whether the database value is exactly what `field.get_attribute(instance)` gives."""
+    if type(field).get_attribute is not serializers.Field.get_attribute:
         return False
     if path.optional_hop:
         # DRF turns a missing related object into a default, None, an omitted key or an error;
-        # a row value can only say None, so take the database path when DRF says None too.
+        # a row value can only say None, so read the row only where DRF says None too.
         return field.default is empty and (field.allow_null or not field.required)
     return True
 
 
 # DRF fields whose `to_representation` returns a database value of these types unchanged.
-_IDENTITIES = (
-    (serializers.CharField.to_representation, models.CharField | models.TextField),
-    (serializers.IntegerField.to_representation, models.IntegerField),
-    (serializers.BooleanField.to_representation, models.BooleanField),
+_UNCHANGED = (
+    (serializers.CharField, (models.CharField, models.TextField)),
+    (serializers.IntegerField, (models.IntegerField,)),
+    (serializers.BooleanField, (models.BooleanField,)),
 )
 
 
-def _is_identity(field: serializers.Field, value_field: models.Field) -> bool:
-    """True when `to_representation` would return the database value unchanged."""
+def _returns_value_unchanged(field: serializers.Field, value_field: models.Field) -> bool:
     represent = type(field).to_representation
     if represent is serializers.ReadOnlyField.to_representation:
         return True
-    if hasattr(value_field, "from_db_value"):  # custom Python types: let the field decide
+    if hasattr(value_field, "from_db_value"):  # a custom Python type: let the field decide
         return False
     return any(
-        represent is identity and isinstance(value_field, model_types)
-        for identity, model_types in _IDENTITIES
+        represent is drf_field.to_representation and isinstance(value_field, model_fields)
+        for drf_field, model_fields in _UNCHANGED
     )
 
 
 def _iso_datetime(field: serializers.DateTimeField) -> Represent:
-    """`DateTimeField.to_representation` with its settings resolved once, not per value.
+    """`DateTimeField.to_representation` with its format and time zone found once, not per value.
 
     Same result: the value moved into the field's time zone (the current one), ISO 8601, "Z"
     for UTC. Anything unusual (naive values, other formats, subclasses) goes to the field itself.
@@ -146,19 +152,15 @@ def _iso_datetime(field: serializers.DateTimeField) -> Represent:
     return represent
 
 
-def _none_safe(represent: Represent) -> Represent:
-    """DRF never calls `to_representation` with None: a None value stays None."""
-
-    def none_safe(value: Any) -> Any:
-        return None if value is None else represent(value)
-
-    return none_safe
-
-
-def _compile_represent(
-    field: serializers.Field, value_field: models.Field | None, nullable: bool
+def _database_represent(
+    field: serializers.Field, value_field: models.Field, *, nullable: bool
 ) -> Represent | None:
-    if value_field is not None and _is_identity(field, value_field):
+    """How a database value becomes the field's representation; None when it already is one.
+
+    DRF never calls `to_representation` with None: where the value may be None, neither does
+    the function returned.
+    """
+    if _returns_value_unchanged(field, value_field):
         return None
     if isinstance(field, serializers.DateTimeField) and isinstance(
         value_field, models.DateTimeField
@@ -166,112 +168,71 @@ def _compile_represent(
         represent = _iso_datetime(field)
     else:
         represent = field.to_representation
-    return _none_safe(represent) if nullable else represent
+    if not nullable:
+        return represent
 
+    def none_safe(value: Any) -> Any:
+        return None if value is None else represent(value)
 
-def _null_safe_getter(attrs: list[str]) -> Callable[[models.Model], Any]:
-    def get(instance: models.Model) -> Any:
-        value: Any = instance
-        for attr in attrs:
-            if value is None:
-                return None
-            value = getattr(value, attr)
-        return value
-
-    return get
-
-
-def _instance_reader(
-    getter: Callable[[models.Model], Any], represent: Represent | None
-) -> Callable[[models.Model], Any]:
-    if represent is None:
-        return getter
-
-    def read(instance: models.Model) -> Any:
-        return represent(getter(instance))
-
-    return read
-
-
-def _drf_reader(field: serializers.Field) -> Callable[[models.Model], Any]:
-    """One field of `Serializer.to_representation`; an omitted field reads as None."""
-
-    def read(instance: models.Model) -> Any:
-        try:
-            attribute = field.get_attribute(instance)
-        except SkipField:
-            return None
-        check_for_none = attribute.pk if isinstance(attribute, PKOnlyObject) else attribute
-        return None if check_for_none is None else field.to_representation(attribute)
-
-    return read
+    return none_safe
 
 
 def _label(field: serializers.Field, path: _ModelPath | None) -> str:
-    """The field's own label, else the model field's verbose name, else the field name."""
-    # DRF fills `label` from the field name when binding; the label given is in `_kwargs`.
-    label = field._kwargs.get("label")
-    if label is None and path is not None:
-        label = path.field.verbose_name
-    return str(label if label is not None else field.field_name)
+    """The label given to the field, else its model field's verbose name, else its name.
+
+    Binding gives every DRF field a label (`paid_at` -> "Paid at"); the one given is kept only
+    among the field's constructor arguments (`_kwargs`, which DRF's own copying relies on).
+    """
+    given = getattr(field, "_kwargs", {}).get("label")
+    if given is not None:
+        return str(given)
+    if path is not None:
+        return str(path.field.verbose_name)
+    return str(field.field_name)
 
 
-def _column(
-    field: serializers.Field, model: type[models.Model]
-) -> tuple[Column, _ModelPath | None]:
-    attrs = field.source_attrs
-    path = _resolve(model, attrs) if attrs else None
+def _column(field: serializers.Field, path: _ModelPath | None) -> Column:
     value_field = path.value_field if path is not None else None
-    if value_field is None or not _reads_like_drf(field, path):
-        return Column(field.field_name, _label(field, path), None, None, _drf_reader(field)), path
-    represent = _compile_represent(field, value_field, path.nullable)
-    getter = _null_safe_getter(attrs) if path.optional_hop else attrgetter(".".join(attrs))
-    column = Column(
-        name=field.field_name,
+    if path is None or value_field is None or not _reads_like_drf(field, path):
+        return Column(str(field.field_name), _label(field, path), lookup=None, represent=None)
+    return Column(
+        name=str(field.field_name),
         label=_label(field, path),
-        lookup="__".join(attrs),
-        represent=represent,
-        read=_instance_reader(getter, represent),
+        lookup="__".join(field.source_attrs),
+        represent=_database_represent(
+            field, value_field, nullable=path.optional_hop or path.field.null
+        ),
     )
-    return column, path
 
 
 class ColumnPlan:
-    """Reads rows for one serializer, in batches, as columns of representations.
-
-    With every column a database value, rows come from `values_list(..., "pk")`; otherwise from
-    model instances, with every foreign key a column's source follows `select_related`.
-    """
+    """Reads rows for one serializer, a batch at a time, as the representations of its fields."""
 
     def __init__(self, serializer: serializers.Serializer, model: type[models.Model]) -> None:
         self.serializer = serializer
-        planned = [_column(field, model) for field in serializer._readable_fields]
-        self.columns: tuple[Column, ...] = tuple(column for column, _ in planned)
-        # Read once per row by whole-serializer plans and overridden `get_csv_row`: built once.
-        self.names: tuple[str, ...] = tuple(column.name for column in self.columns)
-        self._whole = (
+        fields = [field for field in serializer.fields.values() if not field.write_only]
+        paths = [
+            _model_path(model, field.source_attrs) if field.source_attrs else None
+            for field in fields
+        ]
+        self.columns = tuple(map(_column, fields, paths))
+        self.names = tuple(column.name for column in self.columns)
+        self.labels = [column.label for column in self.columns]
+        own_representation = (
             type(serializer).to_representation is not serializers.Serializer.to_representation
         )
-        self._from_values = not self._whole and all(c.lookup for c in self.columns)
-        self._relations = sorted(
-            {
-                relation
-                for _, path in planned
-                if path is not None
-                for relation in path.select_related
-            }
+        self.lookups = [column.lookup for column in self.columns if column.lookup is not None]
+        self.from_database_rows = not own_representation and len(self.lookups) == len(self.columns)
+        self.relations = sorted(
+            {relation for path in paths if path is not None for relation in path.select_related}
         )
 
-    @property
-    def labels(self) -> list[str]:
-        return [column.label for column in self.columns]
-
     def batches(self, queryset: models.QuerySet, size: int) -> Iterator[list[Any]]:
-        """Lists of up to `size` raw rows (value tuples ending with the pk, or instances)."""
-        if self._from_values:
-            rows = queryset.values_list(*(c.lookup for c in self.columns), "pk")
-        elif self._relations:
-            rows = queryset.select_related(*self._relations)
+        """Lists of up to `size` raw rows: value tuples ending with the pk, or instances."""
+        if self.from_database_rows:
+            rows = queryset.values_list(*self.lookups, "pk")
+        elif self.relations:
+            rows = queryset.select_related(*self.relations)
         else:
             rows = queryset
         iterator = rows.iterator(chunk_size=size)
@@ -279,26 +240,23 @@ class ColumnPlan:
             yield batch
 
     def pk(self, raw: Any) -> Any:
-        return raw[-1] if self._from_values else raw.pk
+        return raw[-1] if self.from_database_rows else raw.pk
 
-    def represent_columns(self, raws: list[Any]) -> list[Any]:
-        """One iterable per column; lazy, so an error surfaces where the values are consumed."""
-        if self._whole:
+    def represent_columns(self, raws: list[Any]) -> list[Iterable[Any]]:
+        """One iterable per column, lazy: a value that fails raises where it is consumed."""
+        if not self.from_database_rows:
             return list(zip(*map(self.represent_row, raws), strict=True))
-        if self._from_values:
-            return [
-                values if column.represent is None else map(column.represent, values)
-                for column, values in zip(self.columns, zip(*raws, strict=True), strict=False)
-            ]
-        return [map(column.read, raws) for column in self.columns]
+        values_by_column = zip(*raws, strict=True)  # the last one, the pk, is left unread
+        return [
+            values if column.represent is None else map(column.represent, values)
+            for column, values in zip(self.columns, values_by_column, strict=False)
+        ]
 
     def represent_row(self, raw: Any) -> list[Any]:
-        if self._whole:
-            data = self.serializer.to_representation(raw)
-            return [data.get(name) for name in self.names]
-        if self._from_values:
+        if self.from_database_rows:
             return [
                 value if column.represent is None else column.represent(value)
                 for column, value in zip(self.columns, raw, strict=False)
             ]
-        return [column.read(raw) for column in self.columns]
+        data = self.serializer.to_representation(raw)
+        return [data.get(name) for name in self.names]

@@ -16,6 +16,10 @@ Every class attribute of `CSVDownloader` can be overridden by a keyword argument
 Rows are read in chunks (memory stays flat), counted once against `allow_row_limit` before the
 first byte, and written by the `csv` module; both results are the same bytes. A row that fails
 once streaming has begun can only cut the response short: exports that may fail belong in a task.
+
+`allow_row_limit` and `s3_bucket` default to the settings `EXPORTS_ROW_LIMIT` and
+`EXPORTS_S3_BUCKET`, read each time an export runs (so `override_settings` and the environment
+reach every export); a subclass or a keyword argument that sets them wins.
 """
 
 import logging
@@ -27,8 +31,10 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.db import DatabaseError
 from django.db.models import QuerySet
 from django.http import StreamingHttpResponse
 from django.utils import timezone
@@ -54,6 +60,9 @@ logger = logging.getLogger(__name__)
 _UNSAFE_IN_FILE_NAME = re.compile(r"[\\/\x00-\x1f\x7f]")
 
 
+# Errors that say nothing about one row: they end the export under any row error policy.
+_NOT_ROW_ERRORS = (DatabaseError, MemoryError, SoftTimeLimitExceeded)
+
 # The S3 path writes into a temporary folder with this prefix; a killed worker leaves it behind
 # (see export_temp_dirs_delete_stale).
 TEMP_DIR_PREFIX = "csv-export-"
@@ -67,14 +76,45 @@ class ExportRowError(Exception):
         self.pk = pk
 
 
+class TooManyRowErrors(Exception):
+    """Under `row_error_policy = "skip"`: every row failed, or more than the downloader allows.
+    The message names the first failing row's primary key."""
+
+    def __init__(self, first: ExportRowError, *, skipped: int, total: int) -> None:
+        super().__init__(
+            f"{skipped:,} of {total:,} rows could not be exported, too many to skip. {first}"
+        )
+        self.pk = first.pk
+
+
+def from_settings(name: str) -> Any:
+    """A class attribute that reads the setting `name` whenever it is read, unless set.
+
+    A non-data descriptor: a subclass's own value, or an instance's (a keyword argument),
+    hides it. Typed `Any` so that subclasses may set a plain value.
+    """
+    return _SettingDefault(name)
+
+
+class _SettingDefault:
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __get__(self, instance: object, owner: type | None = None) -> Any:
+        return getattr(settings, self.name)
+
+    def __repr__(self) -> str:
+        return f"from_settings({self.name!r})"
+
+
 class CSVDownloader:
     filterset_class: type[FilterSet] | None = None
     serializer_class: type[serializers.Serializer] | None = None
     query_params: Mapping[str, Any] | None = None
     ordering_fields: str | Sequence[str] = "-pk"
     value_convert_map: Mapping[Any, Any] | None = {None: "-", True: "Y", False: "N"}
-    allow_row_limit: int | None = 100_000  # falsy: no limit
-    s3_bucket: str | None = None  # None: settings.EXPORTS_S3_BUCKET
+    allow_row_limit: int | None = from_settings("EXPORTS_ROW_LIMIT")  # falsy: no limit
+    s3_bucket: str = from_settings("EXPORTS_S3_BUCKET")
     s3_path: str | None = None  # None: download/<YYYYMMDD>/csv
     file_prefix: str = "export"
     celery_task_id: str | None = None
@@ -84,6 +124,8 @@ class CSVDownloader:
     include_bom: bool = True  # Excel reads UTF-8 (Korean text) correctly only after a BOM
     neutralize_formulas: bool = True  # OWASP CSV injection
     row_error_policy: Literal["raise", "skip"] = "raise"
+    # Under "skip": skipping more than this share of the rows (or every row) fails the export.
+    max_skipped_share: float = 0.01
     # Called with (processed, total) whenever progress is written: an export job's heartbeat.
     on_progress: Callable[[int, int], None] | None = None
 
@@ -104,6 +146,7 @@ class CSVDownloader:
             "include_bom",
             "neutralize_formulas",
             "row_error_policy",
+            "max_skipped_share",
             "on_progress",
         }
     )
@@ -122,6 +165,7 @@ class CSVDownloader:
         self.total: int | None = None  # rows counted before the export
         self.row_count = 0  # rows written
         self.skipped_rows = 0  # rows left out under row_error_policy = "skip"
+        self.first_row_error: ExportRowError | None = None  # the first of them
         self.file_key: str | None = None  # after get_result_as_download_url()
         self.file_name: str | None = None
         self._filtered: QuerySet | None = None
@@ -180,15 +224,17 @@ class CSVDownloader:
         writer.writerow(map(self._neutralize, self.get_csv_headers()))
         yield (BOM if self.include_bom else "") + writer.take()
         self.row_count = self.skipped_rows = 0
+        self.first_row_error = None
         next_report = self.celery_progress_row_offset
         for raws in self.column_plan.batches(queryset, self.chunk_size):
             self._write_batch(writer, raws)
             processed = self.row_count + self.skipped_rows
             # 100% is written only once the file is complete (see _report_done).
-            if self.celery_task_id and next_report <= processed < (self.total or 0):
-                self._report_progress(processed, self.total)
+            if next_report <= processed < (self.total or 0):
+                self._report_progress(processed, self.total or 0)
                 next_report = processed + self.celery_progress_row_offset
             yield writer.take()
+        self._refuse_too_many_skips(finished=True)
 
     # Results ------------------------------------------------------------------------------
 
@@ -205,7 +251,7 @@ class CSVDownloader:
         file_name = self._file_name()
         s3_path = self.s3_path or f"download/{timezone.localdate():%Y%m%d}/csv"
         key = f"{s3_path.strip('/')}/{secrets.token_urlsafe(16)}/{file_name}"
-        bucket = self.s3_bucket or settings.EXPORTS_S3_BUCKET
+        bucket = self.s3_bucket
         with tempfile.TemporaryDirectory(prefix=TEMP_DIR_PREFIX) as directory:
             local_path = Path(directory) / "export.csv"
             with local_path.open("w", encoding="utf-8", newline="") as file:
@@ -251,26 +297,46 @@ class CSVDownloader:
         mark = writer.mark()
         try:
             writer.writerows(self._format_rows(self.column_plan.represent_columns(raws)))
+        except _NOT_ROW_ERRORS:
+            raise
         except Exception:  # noqa: BLE001 - a row failed: find which, one row at a time
             writer.rollback(mark)
             for raw in raws:
                 self._write_row(writer, raw)
+            self._refuse_too_many_skips(finished=False)
         else:
             self.row_count += len(raws)
 
     def _write_row(self, writer: CSVTextWriter, raw: Any) -> None:
+        """Only turning the row's values into cells may fail it; writing the cells may not."""
         try:
-            writer.writerow(self._format_row(self.column_plan.represent_row(raw)))
+            cells = self._format_row(self.column_plan.represent_row(raw))
+        except _NOT_ROW_ERRORS:
+            raise
         except Exception as exc:
-            pk = self.column_plan.pk(raw)
+            error = ExportRowError(self.column_plan.pk(raw), exc)
             if self.row_error_policy != "skip":
-                raise ExportRowError(pk, exc) from exc
-            self.skipped_rows += 1
-            logger.warning(
-                "CSV export %s skipped the row with pk %s: %s", self.file_prefix, pk, exc
-            )
+                raise error from exc
+            self._skip(error)
         else:
+            writer.writerow(cells)
             self.row_count += 1
+
+    def _skip(self, error: ExportRowError) -> None:
+        self.skipped_rows += 1
+        self.first_row_error = self.first_row_error or error
+        logger.warning("CSV export %s skipped a row: %s", self.file_prefix, error)
+
+    def _refuse_too_many_skips(self, *, finished: bool) -> None:
+        """Skipping is for a few bad rows: more than `max_skipped_share` of the rows skipped,
+        or no row written at all, is a bug in the export, and fails it."""
+        first = self.first_row_error
+        if first is None:
+            return
+        total = self.total or 0
+        too_many = self.skipped_rows > self.max_skipped_share * total
+        if too_many or (finished and self.row_count == 0):
+            raise TooManyRowErrors(first, skipped=self.skipped_rows, total=total)
 
     def _format_rows(self, columns: list[Iterable[Any]]) -> Iterable[Iterable[Any]]:
         if self._custom_csv_row:
@@ -291,11 +357,12 @@ class CSVDownloader:
             self.row_count,
             self.skipped_rows,
         )
-        if self.celery_task_id:
-            processed = self.row_count + self.skipped_rows
-            self._report_progress(processed, processed)
+        processed = self.row_count + self.skipped_rows
+        self._report_progress(processed, processed)
 
     def _report_progress(self, processed: int, total: int) -> None:
-        set_progress(self.celery_task_id, processed, total)
+        """To the cache under the task id (for pollers by task id), and to `on_progress`."""
+        if self.celery_task_id:
+            set_progress(self.celery_task_id, processed, total)
         if self.on_progress is not None:
             self.on_progress(processed, total)

@@ -1,6 +1,8 @@
-"""Export progress in the cache, keyed by Celery task id, for the status endpoint to read.
+"""Export progress in the cache, keyed by Celery task id, for code that polls by task id.
 
-A cache outage must never fail an export: writes and reads log a warning and carry on.
+An export job's own progress lives on its row (see `jobs.py`); this is the classic pattern's
+channel, kept for callers that know only a task id. A cache outage must never fail an export:
+writes and reads log a warning and carry on.
 """
 
 import logging

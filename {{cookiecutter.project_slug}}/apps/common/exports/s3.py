@@ -17,7 +17,6 @@ from django.conf import settings
 from django.utils.http import content_disposition_header
 
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
-UPLOAD_URL_EXPIRY = timedelta(hours=24)
 _DELETE_BATCH = 1000  # the most keys one DeleteObjects request takes
 
 
@@ -105,15 +104,21 @@ def upload_s3(
     upload_path: str,
     bucket: str,
     *,
-    expires_in: timedelta = UPLOAD_URL_EXPIRY,
+    expires_in: timedelta | None = None,
 ) -> str:
     """Upload a CSV file to `bucket` under `upload_path`; return a presigned GET URL for it.
 
-    The download keeps the key's last part as its file name.
+    The link lives `expires_in`, by default as long as the status endpoint's links
+    (`EXPORTS_DOWNLOAD_URL_EXPIRY`). The download keeps the key's last part as its file name.
     """
+    if expires_in is None:
+        expires_in = settings.EXPORTS_DOWNLOAD_URL_EXPIRY
     service = S3ClientService()
     file_name = PurePosixPath(upload_path).name
     service.upload_file(local_path, bucket=bucket, key=upload_path, file_name=file_name)
     return service.presigned_download_url(
-        bucket=bucket, key=upload_path, file_name=file_name, expires_in=expires_in
+        bucket=bucket,
+        key=upload_path,
+        file_name=file_name,
+        expires_in=expires_in,
     )

@@ -21,3 +21,9 @@ class ExportJobStatusSerializer(serializers.Serializer):
         allow_null=True,
         help_text="Once succeeded: a freshly signed link, valid for a few minutes.",
     )
+
+
+class ExportStartedSerializer(serializers.Serializer):
+    job_id = serializers.IntegerField()
+    status = serializers.CharField()
+    status_url = serializers.URLField(help_text="Poll it for progress and the download link.")

@@ -1,4 +1,5 @@
-"""Test-only serializers, FilterSet and downloader over ExportJob and User.
+"""Test-only serializers, FilterSet and downloader over ExportJob and User, and the one way
+the tests read a CSV file.
 
 The export tests use these instead of the example apps, which a project may switch off.
 """
@@ -8,6 +9,7 @@ import io
 
 import django_filters
 from django.contrib.auth import get_user_model
+from django.db.models import QuerySet
 from django.http import StreamingHttpResponse
 from rest_framework import serializers
 
@@ -107,16 +109,21 @@ class ExplosiveMethodSerializer(serializers.ModelSerializer):
 
 class JobCSVDownloader(CSVDownloader):
     filterset_class = JobFilter
-    serializer_class = JobCSVSerializer
+    serializer_class: type[serializers.Serializer] = JobCSVSerializer
     file_prefix = "jobs"
 
 
+def job_list() -> QuerySet[ExportJob]:
+    return ExportJob.objects.all()
+
+
 def streamed(response: StreamingHttpResponse) -> bytes:
+    assert response.status_code == 200, response.content
     return b"".join(response.streaming_content)
 
 
-def parse_csv(content: bytes) -> list[list[str]]:
-    """The rows of a CSV file as a spreadsheet would split them (BOM removed)."""
+def csv_rows(content: bytes) -> list[list[str]]:
+    """The rows of a CSV file as a spreadsheet would split them (a leading BOM removed)."""
     text = content.decode("utf-8").removeprefix(BOM)
     return list(csv.reader(io.StringIO(text, newline="")))
 

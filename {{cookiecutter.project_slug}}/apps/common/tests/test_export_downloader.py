@@ -4,6 +4,7 @@ from decimal import Decimal
 from urllib.parse import unquote
 
 import pytest
+from django.db import DatabaseError
 from django.http import QueryDict
 from django.urls import path
 from django.utils import timezone
@@ -13,7 +14,7 @@ from rest_framework.views import APIView
 
 from apps.common import CSVDownloader, get_progress
 from apps.common.exports import downloader as downloader_module
-from apps.common.exports.downloader import ExportRowError
+from apps.common.exports.downloader import ExportRowError, TooManyRowErrors
 from apps.common.models import ExportJob
 
 from .export_helpers import (
@@ -24,7 +25,7 @@ from .export_helpers import (
     JobFilter,
     MixedJobCSVSerializer,
     UserBriefSerializer,
-    parse_csv,
+    csv_rows,
     streamed,
 )
 from .factories import ExportJobFactory
@@ -51,7 +52,7 @@ def _export(**options) -> bytes:
 
 
 def _rows_by_id(content: bytes) -> dict[str, dict[str, str]]:
-    header, *rows = parse_csv(content)
+    header, *rows = csv_rows(content)
     return {row[0]: dict(zip(header, row, strict=True)) for row in rows}
 
 
@@ -84,16 +85,17 @@ def test_hostile_values_survive_a_round_trip(settings):
 
     rows = _rows_by_id(_export())
 
+    is_staff = str(staff.user._meta.get_field("is_staff").verbose_name)
     assert len(rows) == len(HOSTILE) + 1
     for pk, expected_name in jobs.items():
         row = rows[str(pk)]
         assert row["export name"] == expected_name
         assert row["created at"] == "2024-02-01T00:30:00+09:00"
-        assert row["finished at"] == "-"  # None
-        assert row[str(staff.user._meta.get_field("is_staff").verbose_name)] == "N"
+        assert row["finished at"] == "-"  # None, by the default value_convert_map
+        assert row[is_staff] == "N"  # False, by the default value_convert_map
     staff_row = rows[str(staff.pk)]
     assert staff_row["finished at"] == "2024-02-01T00:30:00+09:00"
-    assert "Y" in staff_row.values()
+    assert staff_row[is_staff] == "Y"  # True, by the default value_convert_map
 
 
 class NumbersSerializer(serializers.ModelSerializer):
@@ -123,7 +125,7 @@ class NumbersSerializer(serializers.ModelSerializer):
 def test_numbers_stay_numbers_while_formula_text_and_headers_are_neutralized():
     ExportJobFactory(progress=1)
 
-    header, row = parse_csv(_export(serializer_class=NumbersSerializer))
+    header, row = csv_rows(_export(serializer_class=NumbersSerializer))
 
     assert header[2] == "'=SUM(A1:A9)"
     assert row[1:] == ["1", "-5", "-1.50", "-2.5", "'-1+2"]  # 1 is not True: no "Y"
@@ -133,7 +135,7 @@ def test_numbers_stay_numbers_while_formula_text_and_headers_are_neutralized():
 def test_neutralizing_formulas_can_be_switched_off():
     ExportJobFactory(export_name="=cmd")
 
-    [_, row] = parse_csv(_export(neutralize_formulas=False))
+    [_, row] = csv_rows(_export(neutralize_formulas=False))
 
     assert "=cmd" in row
 
@@ -154,7 +156,7 @@ def test_utf8_bom_by_default_and_switchable():
 def test_value_convert_map_can_be_replaced():
     ExportJobFactory()
 
-    [_, row] = parse_csv(_export(value_convert_map={None: "N/A", False: "no"}))
+    [_, row] = csv_rows(_export(value_convert_map={None: "N/A", False: "no"}))
 
     assert row[2] == "no"  # is_staff
     assert row[-1] == "N/A"  # finished_at
@@ -188,8 +190,8 @@ def test_any_prefix_gives_a_safe_attachment_name():
 def test_rows_follow_ordering_fields_newest_first_by_default():
     first, second, third = ExportJobFactory.create_batch(3)
 
-    default_ids = [row[0] for row in parse_csv(_export())[1:]]
-    by_name_ids = [row[0] for row in parse_csv(_export(ordering_fields=["export_name"]))[1:]]
+    default_ids = [row[0] for row in csv_rows(_export())[1:]]
+    by_name_ids = [row[0] for row in csv_rows(_export(ordering_fields=["export_name"]))[1:]]
 
     assert default_ids == [str(third.pk), str(second.pk), str(first.pk)]
     assert by_name_ids == [str(first.pk), str(second.pk), str(third.pk)]
@@ -207,12 +209,30 @@ def test_unknown_options_are_refused():
         JobCSVDownloader(queryset=ExportJob.objects.none(), chunksize=10)
 
 
-def test_defaults_are_the_documented_ones():
-    assert CSVDownloader.ordering_fields == "-pk"
-    assert CSVDownloader.value_convert_map == {None: "-", True: "Y", False: "N"}
-    assert CSVDownloader.allow_row_limit == 100_000
-    assert CSVDownloader.filterset_class is None
-    assert CSVDownloader.celery_task_id is None
+@pytest.mark.django_db
+def test_the_row_limit_is_the_setting_when_the_export_runs(settings):
+    ExportJobFactory.create_batch(3)
+    settings.EXPORTS_ROW_LIMIT = 2  # after the class was defined: read when the export runs
+
+    with pytest.raises(ValidationError, match="more than the limit of 2"):
+        _export()
+    settings.EXPORTS_ROW_LIMIT = 3
+    assert len(csv_rows(_export())) == 4
+
+
+@pytest.mark.django_db
+def test_a_row_limit_of_the_subclass_or_a_keyword_wins_over_the_setting(settings):
+    ExportJobFactory.create_batch(3)
+    settings.EXPORTS_ROW_LIMIT = 100
+
+    class Limited(JobCSVDownloader):
+        allow_row_limit = 2
+
+    with pytest.raises(ValidationError, match="more than the limit of 2"):
+        streamed(Limited(queryset=ExportJob.objects.all()).get_result_as_streaming_response())
+    with pytest.raises(ValidationError, match="more than the limit of 1"):
+        _export(allow_row_limit=1)
+    assert len(csv_rows(_export(allow_row_limit=None))) == 4
 
 
 @pytest.mark.django_db
@@ -233,7 +253,7 @@ def test_every_class_attribute_can_be_given_as_a_keyword_argument():
         file_prefix="failed_jobs",
     )
     response = downloader.get_result_as_streaming_response()
-    rows = parse_csv(streamed(response))[1:]
+    rows = csv_rows(streamed(response))[1:]
 
     assert downloader.user_id == 7
     assert [row[3] for row in rows] == ["a", "b"]
@@ -248,7 +268,7 @@ def test_filters_apply_with_single_and_repeated_values():
     ExportJobFactory(status=ExportJob.Status.PENDING)
 
     def statuses(query_params):
-        return sorted(row[4] for row in parse_csv(_export(query_params=query_params))[1:])
+        return sorted(row[4] for row in csv_rows(_export(query_params=query_params))[1:])
 
     assert statuses({"status": "failed"}) == ["failed"]
     assert statuses({"statuses": ["failed", "running"]}) == ["failed", "running"]
@@ -297,17 +317,15 @@ def test_row_limit_is_checked_with_one_count_before_any_row(django_assert_num_qu
 def test_no_limit_when_falsy_and_the_limit_itself_is_allowed(limit):
     ExportJobFactory.create_batch(3)
 
-    assert len(parse_csv(_export(allow_row_limit=limit))) == 4
+    assert len(csv_rows(_export(allow_row_limit=limit))) == 4
 
 
 @pytest.mark.django_db
 def test_row_limit_is_a_400_stating_the_limit_and_the_count(user_client, export_urls, settings):
     ExportJobFactory.create_batch(3)
-    JobCSVDownloader.allow_row_limit, default = 2, JobCSVDownloader.allow_row_limit
-    try:
-        response = user_client.get("/jobs/export/")
-    finally:
-        JobCSVDownloader.allow_row_limit = default
+    settings.EXPORTS_ROW_LIMIT = 2
+
+    response = user_client.get("/jobs/export/")
 
     assert response.status_code == 400
     [message] = response.json()["errors"]["non_field_errors"]
@@ -324,7 +342,7 @@ def test_a_view_streams_the_csv(user_client, export_urls):
 
     assert response.status_code == 200
     assert response.streaming
-    [_, row] = parse_csv(b"".join(response.streaming_content))
+    [_, row] = csv_rows(b"".join(response.streaming_content))
     assert row[3] == "streamed"
 
 
@@ -352,8 +370,8 @@ def test_queries_stay_constant_whatever_the_row_count(django_assert_num_queries,
         with django_assert_num_queries(2):  # count, then the rows in chunks
             return streamed(downloader.get_result_as_streaming_response())
 
-    assert len(parse_csv(export_queries(3))) == 4
-    assert len(parse_csv(export_queries(25))) == 26
+    assert len(csv_rows(export_queries(3))) == 4
+    assert len(csv_rows(export_queries(25))) == 26
 
 
 @pytest.mark.django_db
@@ -368,7 +386,7 @@ def test_mixed_serializer_export_is_the_serializer_output_row_for_row():
 
     data = MixedJobCSVSerializer(ExportJob.objects.order_by("-pk"), many=True).data
     expected = [downloader.get_csv_headers()] + [downloader.get_csv_row(item) for item in data]
-    assert parse_csv(content) == [[str(cell) for cell in row] for row in expected]
+    assert csv_rows(content) == [[str(cell) for cell in row] for row in expected]
 
 
 @pytest.mark.django_db
@@ -395,16 +413,88 @@ def test_skip_policy_leaves_failing_rows_out_and_counts_them(serializer_class, c
 
     class Skipping(JobCSVDownloader):
         row_error_policy = "skip"
+        max_skipped_share = 0.2  # 1 of 6 rows
 
     downloader = Skipping(
         queryset=ExportJob.objects.all(), serializer_class=serializer_class, chunk_size=4
     )
     with caplog.at_level(logging.WARNING, logger=downloader_module.__name__):
-        rows = parse_csv(streamed(downloader.get_result_as_streaming_response()))[1:]
+        rows = csv_rows(streamed(downloader.get_result_as_streaming_response()))[1:]
 
     assert sorted(int(row[0]) for row in rows) == [job.pk for job in good]
     assert (downloader.row_count, downloader.skipped_rows) == (5, 1)
-    assert f"pk {bad.pk}" in caplog.text
+    assert f"primary key {bad.pk} " in caplog.text
+
+
+@pytest.mark.django_db
+def test_skipping_more_than_the_share_allowed_fails_the_export_naming_the_first_bad_row():
+    ExportJobFactory.create_batch(8)
+    first_bad, _ = ExportJobFactory.create_batch(2, export_name="boom")
+
+    class Skipping(JobCSVDownloader):
+        serializer_class = ExplosiveMethodSerializer
+        row_error_policy = "skip"
+        ordering_fields = "pk"
+        max_skipped_share = 0.1  # 2 of 10 rows is more
+
+    downloader = Skipping(queryset=ExportJob.objects.all())
+
+    with pytest.raises(TooManyRowErrors) as error:
+        streamed(downloader.get_result_as_streaming_response())
+
+    assert error.value.pk == first_bad.pk
+    assert str(error.value) == (
+        "2 of 10 rows could not be exported, too many to skip. The row with primary key "
+        f"{first_bad.pk} could not be exported: cannot represent boom"
+    )
+
+
+@pytest.mark.django_db
+def test_a_get_csv_row_that_always_fails_fails_the_export_whatever_the_share_allowed():
+    first, _ = ExportJobFactory.create_batch(2)
+
+    class Broken(JobCSVDownloader):
+        row_error_policy = "skip"
+        ordering_fields = "pk"
+        max_skipped_share = 1.0
+
+        def get_csv_row(self, data):
+            return [data["no such column"]]
+
+    downloader = Broken(queryset=ExportJob.objects.all())
+
+    with pytest.raises(TooManyRowErrors, match=f"primary key {first.pk} could not be exported"):
+        streamed(downloader.get_result_as_streaming_response())
+    assert (downloader.row_count, downloader.skipped_rows) == (0, 2)
+
+
+class DatabaseFailureSerializer(serializers.ModelSerializer):
+    """A method field whose query fails: a broken database, not a bad row."""
+
+    other = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ExportJob
+        fields = ["id", "other"]
+
+    def get_other(self, job):
+        raise DatabaseError("the database went away")
+
+
+@pytest.mark.django_db
+def test_errors_that_say_nothing_about_a_row_are_never_skipped():
+    ExportJobFactory.create_batch(3)
+
+    class Skipping(JobCSVDownloader):
+        serializer_class = DatabaseFailureSerializer
+        row_error_policy = "skip"
+        max_skipped_share = 1.0
+
+    downloader = Skipping(queryset=ExportJob.objects.all())
+
+    with pytest.raises(DatabaseError, match="the database went away"):
+        streamed(downloader.get_result_as_streaming_response())
+    assert downloader.skipped_rows == 0
 
 
 @pytest.mark.django_db
@@ -415,7 +505,7 @@ def test_an_overridden_get_csv_row_is_used_and_still_neutralized():
         def get_csv_row(self, data):
             return [str(value).upper() for value in data.values()]
 
-    [_, row] = parse_csv(
+    [_, row] = csv_rows(
         streamed(Shouting(queryset=ExportJob.objects.all()).get_result_as_streaming_response())
     )
 
@@ -448,3 +538,25 @@ def test_progress_is_written_every_offset_rows_and_100_percent_only_at_the_end(m
 
     assert calls == [(4, 7), (7, 7)]
     assert get_progress("task-progress-test") == {"progress": 7, "total": 7}
+
+
+@pytest.mark.django_db
+def test_progress_reaches_on_progress_without_a_celery_task_id(monkeypatch):
+    """An export job's heartbeat, whether or not the export runs in a Celery task."""
+    ExportJobFactory.create_batch(5)
+    reports = []
+    written_to_cache = []
+    monkeypatch.setattr(
+        downloader_module, "set_progress", lambda *args: written_to_cache.append(args)
+    )
+    downloader = JobCSVDownloader(
+        queryset=ExportJob.objects.all(),
+        celery_progress_row_offset=2,
+        chunk_size=2,
+        on_progress=lambda processed, total: reports.append((processed, total)),
+    )
+
+    streamed(downloader.get_result_as_streaming_response())
+
+    assert reports == [(2, 5), (4, 5), (5, 5)]
+    assert written_to_cache == []

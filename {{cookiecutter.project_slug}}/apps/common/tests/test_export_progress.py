@@ -9,7 +9,7 @@ from apps.common import CSVDownloader, get_progress, set_progress, upload_s3
 from apps.common.cache_keys import CacheKey
 from apps.common.models import ExportJob
 
-from .export_helpers import JobCSVDownloader, parse_csv, streamed
+from .export_helpers import JobCSVDownloader, csv_rows, streamed
 from .factories import ExportJobFactory
 
 
@@ -81,4 +81,4 @@ def test_an_export_completes_while_the_cache_is_down(unreachable_cache, task_id)
         chunk_size=1,
     )
 
-    assert len(parse_csv(streamed(downloader.get_result_as_streaming_response()))) == 4
+    assert len(csv_rows(streamed(downloader.get_result_as_streaming_response()))) == 4

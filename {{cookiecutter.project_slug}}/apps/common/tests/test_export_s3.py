@@ -16,19 +16,26 @@ from apps.common.exports import downloader as downloader_module
 from apps.common.exports.s3 import S3ClientService
 from apps.common.models import ExportJob
 
-from .export_helpers import JobCSVDownloader, parse_csv, s3_body, streamed
+from .export_helpers import JobCSVDownloader, csv_rows, s3_body, streamed
 from .factories import ExportJobFactory
 
 
-def test_upload_s3_uploads_the_file_and_returns_a_24_hour_download_link(s3, settings, tmp_path):
+def test_upload_s3_uploads_the_file_and_returns_a_link_as_short_lived_as_the_status_ones(
+    s3, settings, tmp_path
+):
     local_file = tmp_path / "local.csv"
     local_file.write_bytes("이름,값\r\n".encode())
     key = "download/20240101/csv/token/보고서.csv"
+    settings.EXPORTS_DOWNLOAD_URL_EXPIRY = timedelta(minutes=3)
 
     url = upload_s3(local_file, key, settings.EXPORTS_S3_BUCKET)
+    asked_for = upload_s3(
+        local_file, key, settings.EXPORTS_S3_BUCKET, expires_in=timedelta(hours=1)
+    )
 
     query = parse_qs(urlparse(url).query)
-    assert query["X-Amz-Expires"] == ["86400"]
+    assert query["X-Amz-Expires"] == ["180"]
+    assert parse_qs(urlparse(asked_for).query)["X-Amz-Expires"] == ["3600"]
     assert query["response-content-disposition"] == [content_disposition_header(True, "보고서.csv")]
     download = requests.get(url, timeout=5)
     assert download.status_code == 200
@@ -124,7 +131,7 @@ def test_streaming_body_and_s3_object_are_the_same_bytes(s3, settings, include_b
 
     stored = s3_body(s3, settings.EXPORTS_S3_BUCKET, uploaded.file_key)
     assert stored == streamed_body
-    assert len(parse_csv(stored)) == len(HOSTILE_NAMES) + 1
+    assert len(csv_rows(stored)) == len(HOSTILE_NAMES) + 1
 
 
 @pytest.mark.django_db
@@ -144,7 +151,7 @@ def test_download_url_is_a_signed_link_to_an_unguessable_key(s3, settings):
     assert first.file_name == first.file_key.rsplit("/", 1)[1]
     assert first.s3_bucket == settings.EXPORTS_S3_BUCKET
     assert "X-Amz-Signature=" in url
-    [_, row] = parse_csv(requests.get(url, timeout=5).content)
+    [_, row] = csv_rows(requests.get(url, timeout=5).content)
     assert "file" in row
 
 
@@ -160,6 +167,19 @@ def test_bucket_and_path_can_be_chosen_per_downloader(s3):
 
     assert downloader.file_key.startswith("reports/jobs/")
     assert s3_body(s3, "other-exports", downloader.file_key).startswith(b"\xef\xbb\xbf")
+
+
+@pytest.mark.django_db
+def test_the_bucket_is_the_setting_when_the_export_runs(s3, settings):
+    s3.ensure_bucket("moved-exports")
+    ExportJobFactory()
+    settings.EXPORTS_S3_BUCKET = "moved-exports"  # after the class was defined
+
+    downloader = JobCSVDownloader(queryset=ExportJob.objects.all())
+    downloader.get_result_as_download_url()
+
+    assert downloader.s3_bucket == "moved-exports"
+    assert s3_body(s3, "moved-exports", str(downloader.file_key)).startswith(b"\xef\xbb\xbf")
 
 
 @pytest.fixture
@@ -184,7 +204,7 @@ def test_temporary_file_is_removed_after_a_failed_upload(s3, temp_root, monkeypa
     with pytest.raises(S3UploadFailedError, match="NoSuchBucket"):
         downloader.get_result_as_download_url()
 
-    assert len(parse_csv(seen[0])) == 4  # the whole file was written before the upload
+    assert len(csv_rows(seen[0])) == 4  # the whole file was written before the upload
     assert list(temp_root.iterdir()) == []
 
 

@@ -2,15 +2,17 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 import requests
+from django.contrib.auth.models import Permission
 from django.urls import reverse
 from django.utils import timezone
 from drf_spectacular.drainage import GENERATOR_STATS
 from drf_spectacular.generators import SchemaGenerator
+from rest_framework.test import APIClient
 
 from apps.common import set_progress
 from apps.common.models import ExportJob
 from apps.common.urls import urlpatterns
-from apps.users.tests.factories import UserFactory
+from apps.users.tests.factories import StaffUserFactory, UserFactory
 
 from .factories import ExportJobFactory
 
@@ -45,36 +47,27 @@ def test_owner_sees_a_pending_job(user, user_client):
 
 
 @pytest.mark.django_db
-def test_progress_of_a_running_job_is_read_live_from_the_cache(user, user_client):
-    job = ExportJobFactory(user=user, status=ExportJob.Status.RUNNING, celery_task_id="live-1")
-    set_progress("live-1", 50, 200)
-
-    body = _status(user_client, job).json()
-
-    assert (body["progress"], body["total"], body["percent"]) == (50, 200, 25)
-
-
-@pytest.mark.django_db
-def test_a_running_job_never_shows_100_percent(user, user_client):
-    job = ExportJobFactory(user=user, status=ExportJob.Status.RUNNING, celery_task_id="live-2")
-    set_progress("live-2", 200, 200)
-
-    assert _status(user_client, job).json()["percent"] == 99
-
-
-@pytest.mark.django_db
-def test_without_cached_progress_the_job_record_is_used(user, user_client):
-    job = ExportJobFactory(
-        user=user,
-        status=ExportJob.Status.RUNNING,
-        celery_task_id="never-written",
-        progress=3,
-        total=12,
-    )
+def test_a_running_job_shows_the_progress_its_row_holds_never_100_percent(user, user_client):
+    job = ExportJobFactory(user=user, status=ExportJob.Status.RUNNING, progress=3, total=12)
+    done = ExportJobFactory(user=user, status=ExportJob.Status.RUNNING, progress=12, total=12)
 
     body = _status(user_client, job).json()
 
     assert (body["progress"], body["total"], body["percent"]) == (3, 12, 25)
+    assert _status(user_client, done).json()["percent"] == 99
+
+
+@pytest.mark.django_db
+def test_progress_by_task_id_in_the_cache_is_not_what_the_status_shows(user, user_client):
+    """One source of truth: the job's row. The cache entry serves pollers by task id only."""
+    job = ExportJobFactory(
+        user=user, status=ExportJob.Status.RUNNING, celery_task_id="t-1", progress=3, total=12
+    )
+    set_progress("t-1", 11, 12)
+
+    body = _status(user_client, job).json()
+
+    assert (body["progress"], body["total"]) == (3, 12)
 
 
 @pytest.mark.django_db
@@ -119,34 +112,72 @@ def test_a_failed_job_says_why_and_has_no_link(user, user_client):
     )
 
 
+def _client(user) -> APIClient:
+    client = APIClient()
+    client.force_authenticate(user)
+    return client
+
+
+def _granted(**fields):
+    user = UserFactory(**fields)
+    user.user_permissions.add(Permission.objects.get(codename="view_every_export"))
+    return user
+
+
 @pytest.mark.django_db
-def test_another_users_job_is_not_found(user_client):
-    job = ExportJobFactory(user=UserFactory())
+@pytest.mark.parametrize(
+    ("reader", "visible"),
+    [
+        (lambda: UserFactory(), False),
+        (lambda: StaffUserFactory(), False),  # staff status alone is not enough
+        (lambda: _granted(), True),
+        (lambda: UserFactory(is_staff=True, is_superuser=True), True),
+    ],
+    ids=["other user", "other staff", "granted the permission", "superuser"],
+)
+def test_someone_elses_job_is_visible_only_with_the_permission(reader, visible):
+    job = ExportJobFactory(user=StaffUserFactory())
+    missing = job.pk + 1  # the newest job
+    client = _client(reader())
 
-    response = _status(user_client, job)
+    response = _status(client, job)
+    nonexistent = client.get(reverse("export-job-detail", args=[missing]))
 
-    assert response.status_code == 404
-
-
-@pytest.mark.django_db
-def test_staff_can_see_any_job(staff_client):
-    job = ExportJobFactory(user=UserFactory())
-
-    assert _status(staff_client, job).status_code == 200
+    assert response.status_code == (200 if visible else 404)
+    assert nonexistent.status_code == 404
+    if not visible:
+        assert response.json() == nonexistent.json(), "the same answer as for no such job"
 
 
 @pytest.mark.django_db
 def test_anonymous_users_are_refused(api_client):
     job = ExportJobFactory()
 
-    assert _status(api_client, job).status_code == 401
+    response = _status(api_client, job)
+
+    assert response.status_code == 401
+    assert b"download_url" not in response.content
 
 
 @pytest.mark.django_db
-def test_a_missing_job_is_not_found(user_client):
-    response = user_client.get(reverse("export-job-detail", args=[999_999]))
+@pytest.mark.parametrize(
+    ("reader", "sees_others"),
+    [(lambda: StaffUserFactory(), False), (lambda: _granted(is_staff=True), True)],
+    ids=["staff", "staff granted the permission"],
+)
+def test_the_admin_lists_jobs_by_the_same_rule(client, reader, sees_others):
+    user = reader()
+    user.user_permissions.add(Permission.objects.get(codename="view_exportjob"))
+    own = ExportJobFactory(user=user)
+    others = ExportJobFactory(user=StaffUserFactory())
+    client.force_login(user)
 
-    assert response.status_code == 404
+    listed = client.get(reverse("admin:common_exportjob_changelist")).context["cl"].result_list
+    other_page = client.get(reverse("admin:common_exportjob_change", args=[others.pk]))
+
+    expected = [others, own] if sees_others else [own]
+    assert sorted(listed, key=lambda job: -job.pk) == expected
+    assert other_page.status_code == (200 if sees_others else 302)
 
 
 def test_status_endpoint_is_documented_without_schema_warnings():

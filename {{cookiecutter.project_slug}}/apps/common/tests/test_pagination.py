@@ -9,31 +9,35 @@ from rest_framework.test import APIRequestFactory
 from apps.common.pagination import CursorPagination, PageNumberPagination
 from apps.users.tests.factories import UserFactory
 
+ITEMS = list(range(250))
+
 
 def _request(query: str) -> Request:
     return Request(APIRequestFactory().get(f"/items/?{query}"))
 
 
-def _page_size(query: str) -> int:
-    return PageNumberPagination().get_page_size(_request(query))
+def _page(query: str) -> list[int]:
+    page = PageNumberPagination().paginate_queryset(ITEMS, _request(query))
+    assert page is not None
+    return page
 
 
 def test_size_query_param_sets_the_page_size():
-    assert _page_size("size=5") == 5
+    assert _page("size=5&page=2") == [5, 6, 7, 8, 9]
 
 
-def test_size_is_capped_at_the_maximum():
-    assert _page_size("size=100000") == PageNumberPagination.max_page_size
+def test_no_client_gets_more_than_100_rows_a_page():
+    assert len(_page("size=100000")) == 100
 
 
-def test_default_page_size_without_size():
-    assert _page_size("") == PageNumberPagination.page_size
+def test_20_rows_a_page_without_size():
+    assert _page("") == list(range(20))
 
 
 @pytest.mark.parametrize("size", ["abc", "0", "-3", "1.5", "²"])
 def test_a_size_that_is_not_a_positive_whole_number_is_a_400(size):
     with pytest.raises(ValidationError) as error:
-        _page_size(f"size={size}")
+        _page(f"size={size}")
 
     assert error.value.detail == {"size": [f"Use a whole number from 1 to 100, not {size!r}."]}
 
@@ -71,3 +75,11 @@ def test_a_valid_cursor_pages_on():
 
     assert first == users[:2]
     assert second == users[2:]
+
+
+@pytest.mark.parametrize("page", ["abc", "0", "-1"])
+def test_a_page_that_is_not_a_positive_whole_number_is_a_400(page):
+    with pytest.raises(ValidationError) as error:
+        _page(f"page={page}")
+
+    assert error.value.detail == {"page": [f"Use a page number of at least 1, not {page!r}."]}

@@ -1,12 +1,9 @@
-import csv
-import io
-
 import pytest
 from django.contrib.admin import helpers
 from django.urls import reverse
 
 from apps.common.models import ExportJob
-from apps.reward_logs.exports import MissionRewardLogCSVDownloader
+from apps.common.tests.export_helpers import csv_rows, streamed
 from apps.reward_logs.models import MissionRewardLog
 from apps.users.tests.factories import StaffUserFactory
 
@@ -49,22 +46,22 @@ def test_export_action_streams_the_selected_rows_only(admin_client):
 
     response = run_action(admin_client, "export_csv", [first, third])
 
-    assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
-    body = b"".join(response.streaming_content).decode("utf-8-sig")
-    rows = list(csv.reader(io.StringIO(body)))
+    rows = csv_rows(streamed(response))
     assert [int(row[0]) for row in rows[1:]] == [third.pk, first.pk]
 
 
-def test_export_action_over_the_row_limit_shows_an_error_instead(admin_client, monkeypatch):
-    monkeypatch.setattr(MissionRewardLogCSVDownloader, "allow_row_limit", 1)
+def test_export_action_over_the_row_limit_shows_an_error_instead(admin_client, settings):
+    settings.EXPORTS_ROW_LIMIT = 1
     rows = MissionRewardLogFactory.create_batch(2)
 
     response = run_action(admin_client, "export_csv", rows, follow=True)
 
     assert response.status_code == 200
     messages = [str(message) for message in response.context["messages"]]
-    assert any("limit" in message for message in messages)
+    assert messages == [
+        "This export has 2 rows, more than the limit of 1. Narrow the filters and try again."
+    ]
 
 
 def test_async_export_action_starts_a_job_and_shows_its_progress_page(
@@ -91,8 +88,8 @@ def test_async_export_action_starts_a_job_and_shows_its_progress_page(
     assert status["download_url"]
 
 
-def test_async_export_action_refuses_a_selection_over_the_row_limit(admin_client, monkeypatch):
-    monkeypatch.setattr(MissionRewardLogCSVDownloader, "allow_row_limit", 1)
+def test_async_export_action_refuses_a_selection_over_the_row_limit(admin_client, settings):
+    settings.EXPORTS_ROW_LIMIT = 1
     rows = MissionRewardLogFactory.create_batch(2)
 
     response = run_action(admin_client, "export_csv_async", rows, follow=True)

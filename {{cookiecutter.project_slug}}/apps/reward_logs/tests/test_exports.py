@@ -1,13 +1,10 @@
-import csv
-import io
-
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
 from apps.common.models import ExportJob
+from apps.common.tests.export_helpers import csv_rows, streamed
 from apps.missions.tests.factories import MissionFactory
-from apps.reward_logs.exports import MissionRewardLogCSVDownloader
 from apps.reward_logs.models import MissionRewardLog
 
 from .factories import MissionRewardLogFactory
@@ -28,16 +25,6 @@ HEADER = [
     "메모",
     "생성 일시",
 ]
-
-
-def read_csv(content: bytes) -> list[list[str]]:
-    assert content.startswith("\ufeff".encode()), "a BOM, so Excel reads the Korean text"
-    return list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
-
-
-def streamed(response) -> bytes:
-    assert response.status_code == 200, response.content
-    return b"".join(response.streaming_content)
 
 
 def list_rows(client, params: dict) -> list[dict]:
@@ -70,7 +57,9 @@ def reward_logs() -> list[MissionRewardLog]:
 def test_streaming_export_writes_korean_headers_and_one_line_per_row(staff_client, reward_logs):
     response = staff_client.get(EXPORT_URL)
 
-    rows = read_csv(streamed(response))
+    body = streamed(response)
+    rows = csv_rows(body)
+    assert body.startswith("\ufeff".encode()), "a BOM, so Excel reads the Korean text"
     assert response["Content-Type"].startswith("text/csv")
     assert "attachment" in response["Content-Disposition"]
     assert "mission_reward_log_" in response["Content-Disposition"]
@@ -91,7 +80,7 @@ def test_streaming_export_writes_korean_headers_and_one_line_per_row(staff_clien
 def test_streaming_export_keeps_commas_quotes_newlines_and_defuses_formulas(
     staff_client, reward_logs
 ):
-    rows = {int(row[0]): row for row in read_csv(streamed(staff_client.get(EXPORT_URL)))[1:]}
+    rows = {int(row[0]): row for row in csv_rows(streamed(staff_client.get(EXPORT_URL)))[1:]}
 
     assert rows[reward_logs[0].pk][8] == "출석 보상, 자동 지급"
     assert rows[reward_logs[2].pk][8] == "줄바꿈\n메모"
@@ -122,7 +111,7 @@ def test_the_csv_holds_exactly_the_list_rows_in_the_list_order(staff_client, rew
     params = {key: resolve.get(value, value) for key, value in params.items()}
 
     listed = list_rows(staff_client, params)
-    exported = read_csv(streamed(staff_client.get(EXPORT_URL, params)))[1:]
+    exported = csv_rows(streamed(staff_client.get(EXPORT_URL, params)))[1:]
 
     assert listed, "each case must select some rows"
     assert [int(row[0]) for row in exported] == [row["id"] for row in listed]
@@ -131,29 +120,6 @@ def test_the_csv_holds_exactly_the_list_rows_in_the_list_order(staff_client, rew
         assert csv_row[3] == api_row["mission"]["title"]
         assert csv_row[4] == api_row["reward"]["name"]
         assert (csv_row[5], int(csv_row[6])) == (api_row["status"], api_row["point"])
-
-
-def test_an_invalid_filter_is_a_json_400_not_a_file(staff_client, reward_logs):
-    response = staff_client.get(EXPORT_URL, {"status": "refunded"})
-
-    assert response.status_code == 400
-    assert response["Content-Type"] == "application/json"
-    assert list(response.json()["errors"]) == ["status"]
-
-
-def test_an_export_over_the_row_limit_is_a_400(staff_client, reward_logs, monkeypatch):
-    monkeypatch.setattr(MissionRewardLogCSVDownloader, "allow_row_limit", 2)
-
-    response = staff_client.get(EXPORT_URL)
-
-    assert response.status_code == 400
-    assert "limit" in response.json()["detail"] + str(response.json()["errors"])
-
-
-def test_a_client_that_accepts_only_csv_still_gets_the_file(staff_client, reward_logs):
-    response = staff_client.get(EXPORT_URL, HTTP_ACCEPT="text/csv")
-
-    assert len(read_csv(streamed(response))) == 1 + len(reward_logs)
 
 
 def test_the_export_costs_the_same_queries_for_any_number_of_rows(
@@ -165,10 +131,10 @@ def test_the_export_costs_the_same_queries_for_any_number_of_rows(
     MissionRewardLogFactory.create_batch(20)
 
     with django_assert_max_num_queries(len(few.captured_queries)):
-        assert len(read_csv(streamed(staff_client.get(EXPORT_URL)))) == 23
+        assert len(csv_rows(streamed(staff_client.get(EXPORT_URL)))) == 23
 
 
-# Async: job, Celery task (eager in tests), S3 ---------------------------------------------------
+# Async: job, Celery task (eager in tests), S3: the generic pieces are tested in apps/common ---
 
 
 def test_post_starts_a_job_whose_file_is_the_streamed_file(
@@ -190,45 +156,3 @@ def test_post_starts_a_job_whose_file_is_the_streamed_file(
     assert status["download_url"]
     stored = s3.client.get_object(Bucket=job.file_bucket, Key=job.file_key)["Body"].read()
     assert stored == streamed(staff_client.get(EXPORT_URL, {"status": "paid"}))
-
-
-def test_the_job_is_enqueued_only_when_its_transaction_commits(
-    staff_client, reward_logs, s3, django_capture_on_commit_callbacks
-):
-    with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        response = staff_client.post(EXPORT_URL)
-
-    job = ExportJob.objects.get(pk=response.json()["job_id"])
-    assert job.status == ExportJob.Status.PENDING
-    assert len(callbacks) == 1
-    callbacks[0]()
-    job.refresh_from_db()
-    assert job.status == ExportJob.Status.SUCCEEDED
-
-
-def test_post_with_an_invalid_filter_is_a_400_and_starts_nothing(staff_client, reward_logs):
-    response = staff_client.post(f"{EXPORT_URL}?user=abc")
-
-    assert response.status_code == 400
-    assert list(response.json()["errors"]) == ["user"]
-    assert not ExportJob.objects.exists()
-
-
-def test_post_over_the_row_limit_is_a_400_and_starts_nothing(
-    staff_client, reward_logs, monkeypatch
-):
-    monkeypatch.setattr(MissionRewardLogCSVDownloader, "allow_row_limit", 2)
-
-    response = staff_client.post(EXPORT_URL)
-
-    assert response.status_code == 400
-    assert not ExportJob.objects.exists()
-
-
-def test_another_user_cannot_read_the_job_status(
-    staff_client, user_client, reward_logs, s3, django_capture_on_commit_callbacks
-):
-    with django_capture_on_commit_callbacks(execute=True):
-        status_url = staff_client.post(EXPORT_URL).json()["status_url"]
-
-    assert user_client.get(status_url).status_code == 404

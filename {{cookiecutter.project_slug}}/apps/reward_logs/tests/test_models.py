@@ -1,8 +1,11 @@
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
+from apps.missions.tests.factories import MissionFactory
 from apps.reward_logs.models import MissionRewardLog
+from apps.users.tests.factories import UserFactory
 
 from .factories import MissionRewardLogFactory
 
@@ -37,11 +40,26 @@ def test_full_clean_reports_each_rule_on_its_field_once():
     }
 
 
-def test_the_factory_makes_valid_logs_in_every_state():
-    for reward_log in (
-        MissionRewardLogFactory(),
-        MissionRewardLogFactory(paid=True),
-        MissionRewardLogFactory(cancelled=True),
-    ):
-        reward_log.full_clean()
-        assert reward_log.point == reward_log.mission.reward.point
+@pytest.mark.parametrize(
+    ("status", "paid"),
+    [
+        (MissionRewardLog.Status.PENDING, False),
+        (MissionRewardLog.Status.PAID, True),
+        (MissionRewardLog.Status.CANCELLED, False),
+    ],
+)
+def test_every_status_is_valid_with_its_rules_kept(status, paid):
+    mission = MissionFactory()
+    reward_log = MissionRewardLog(
+        user=UserFactory(),
+        mission=mission,
+        reward=mission.reward,
+        point=mission.reward.point,
+        status=status,
+        paid_at=timezone.now() if paid else None,
+    )
+
+    reward_log.full_clean()
+    reward_log.save()
+
+    assert MissionRewardLog.objects.get(pk=reward_log.pk).status == status

@@ -1,15 +1,14 @@
 import pytest
 from django.contrib.auth import get_user_model
 
-from .factories import DEFAULT_PASSWORD, UserFactory
-
 
 @pytest.mark.django_db
-def test_factory_user_can_sign_in_to_the_admin(client):
-    user = UserFactory(is_staff=True, is_superuser=True)
+def test_a_superuser_signs_in_to_the_admin_and_lists_users(client):
+    user = get_user_model().objects.create_superuser("boss", "boss@example.com", "s3cret-pass")
 
-    assert client.login(username=user.username, password=DEFAULT_PASSWORD)
-    assert client.get("/admin/users/user/").status_code == 200
+    assert client.login(username="boss", password="s3cret-pass")
+    response = client.get("/admin/users/user/")
+    assert list(response.context["cl"].result_list) == [user]
 
 
 def test_project_uses_its_own_user_model():

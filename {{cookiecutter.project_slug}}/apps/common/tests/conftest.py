@@ -1,0 +1,19 @@
+import pytest
+
+from apps.common.exports import registry
+
+from .export_helpers import JobCSVDownloader, job_list
+
+
+@pytest.fixture
+def export_registry(monkeypatch):
+    """The registry with the test export "jobs"; what a test registers is forgotten after it."""
+    monkeypatch.setattr(registry, "_exports", dict(registry._exports))
+    registry.export_register(name="jobs", downloader_class=JobCSVDownloader, queryset=job_list)
+    return registry
+
+
+@pytest.fixture
+def export_api_urls(settings, export_registry):
+    """The test export's ExportApi at /jobs/export/ (see export_urls.py)."""
+    settings.ROOT_URLCONF = "apps.common.tests.export_urls"

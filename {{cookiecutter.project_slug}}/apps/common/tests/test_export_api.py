@@ -1,0 +1,100 @@
+"""`ExportApi`, wired over the test export of ExportJob rows (see export_urls.py)."""
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from drf_spectacular.drainage import GENERATOR_STATS
+from drf_spectacular.generators import SchemaGenerator
+
+from apps.common.models import ExportJob
+
+from .export_helpers import JobFilter, csv_rows, streamed
+from .export_urls import urlpatterns
+from .factories import ExportJobFactory
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("export_api_urls")]
+
+EXPORT_URL = "/jobs/export/"
+
+
+def test_get_streams_the_filtered_rows_whatever_the_client_accepts(staff_client):
+    wanted = ExportJobFactory(status=ExportJob.Status.FAILED, export_name="wanted")
+    ExportJobFactory(status=ExportJob.Status.RUNNING)
+
+    for accept in ("text/csv", "application/json", "text/html", "*/*"):
+        response = staff_client.get(EXPORT_URL, {"status": "failed"}, HTTP_ACCEPT=accept)
+
+        assert response["Content-Type"] == "text/csv; charset=utf-8"
+        [_, row] = csv_rows(streamed(response))
+        assert row[:4] == [str(wanted.pk), wanted.user.username, "N", "wanted"]
+    disposition = response["Content-Disposition"]
+    assert disposition.startswith(f'attachment; filename="jobs_{timezone.localdate():%Y%m%d}_')
+
+
+def test_post_starts_a_job_and_answers_202_with_its_status_url(
+    staff_client, staff_user, s3, django_capture_on_commit_callbacks
+):
+    ExportJobFactory.create_batch(2, status=ExportJob.Status.FAILED)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = staff_client.post(f"{EXPORT_URL}?status=failed", HTTP_ACCEPT="text/csv")
+
+    assert response.status_code == 202
+    job = ExportJob.objects.get(user=staff_user)
+    status_url = f"http://testserver{reverse('export-job-detail', args=[job.pk])}"
+    assert response.json() == {"job_id": job.pk, "status": "pending", "status_url": status_url}
+    assert response["Location"] == status_url
+    assert (job.export_name, job.query_params) == ("jobs", {"status": "failed"})
+    status = staff_client.get(status_url).json()
+    assert (status["status"], status["row_count"]) == ("succeeded", 2)
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_a_bad_filter_is_a_json_400_naming_it_and_starts_nothing(staff_client, method):
+    response = getattr(staff_client, method)(f"{EXPORT_URL}?min_progress=lots")
+
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/json"
+    assert list(response.json()["errors"]) == ["min_progress"]
+    assert not ExportJob.objects.exists()
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_a_row_limit_breach_is_a_400_saying_what_to_do_and_starts_nothing(
+    staff_client, settings, method
+):
+    ExportJobFactory.create_batch(3)
+    settings.EXPORTS_ROW_LIMIT = 2
+
+    response = getattr(staff_client, method)(EXPORT_URL)
+
+    assert response.status_code == 400
+    assert response.json()["errors"] == {
+        "non_field_errors": [
+            "This export has 3 rows, more than the limit of 2. Narrow the filters and try again."
+        ]
+    }
+    assert ExportJob.objects.count() == 3
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_the_views_permission_classes_apply(api_client, user_client, method):
+    assert getattr(api_client, method)(EXPORT_URL).status_code == 401
+    assert getattr(user_client, method)(EXPORT_URL).status_code == 403
+    assert not ExportJob.objects.exists()
+
+
+def test_the_schema_takes_the_query_parameters_from_the_filterset_without_warnings():
+    GENERATOR_STATS.reset()
+    patterns = [pattern for pattern in urlpatterns if getattr(pattern, "name", "") == "job-export"]
+
+    schema = SchemaGenerator(patterns=patterns).get_schema(request=None, public=True)
+
+    assert not GENERATOR_STATS
+    operations = schema["paths"][EXPORT_URL]
+    assert set(JobFilter.base_filters) == {"status", "min_progress", "statuses", "name"}
+    for method in ("get", "post"):
+        parameters = {parameter["name"] for parameter in operations[method]["parameters"]}
+        assert parameters == {"status", "min_progress", "statuses", "name"}
+    assert list(operations["get"]["responses"]["200"]["content"]) == ["text/csv"]
+    assert set(operations["post"]["responses"]) == {"202", "400", "401", "403", "429"}

@@ -1,0 +1,54 @@
+"""The users export: the example of an export that every project carries."""
+
+import pytest
+import yaml
+from django.core.management import call_command
+from django.urls import reverse
+
+from apps.common.tests.export_helpers import csv_rows, streamed
+
+from .factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+EXPORT_URL = reverse("user-export")
+
+
+def test_staff_export_the_users_filtered_newest_first(staff_client, staff_user):
+    older_staff = UserFactory(is_staff=True, username="older")
+    UserFactory(username="not-staff")
+
+    response = staff_client.get(EXPORT_URL, {"is_staff": "true"})
+
+    header, *rows = csv_rows(streamed(response))
+    assert header == [
+        "ID",
+        "Username",
+        "Email",
+        "First name",
+        "Last name",
+        "Staff",
+        "Active",
+        "Joined",
+        "Last sign-in",
+    ]
+    assert [row[1] for row in rows] == [older_staff.username, staff_user.username]
+    assert rows[0][5:7] == ["Y", "Y"]
+    assert rows[0][8] == "-"  # never signed in
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_only_staff_may_export_users(api_client, user_client, method):
+    assert getattr(api_client, method)(EXPORT_URL).status_code == 401
+    assert getattr(user_client, method)(EXPORT_URL).status_code == 403
+
+
+def test_the_project_schema_has_no_warnings_and_the_export_its_filters(tmp_path):
+    schema_file = tmp_path / "schema.yaml"
+
+    call_command("spectacular", "--fail-on-warn", "--validate", "--file", str(schema_file))
+
+    export = yaml.safe_load(schema_file.read_text())["paths"]["/api/users/export/"]
+    for method in ("get", "post"):
+        parameters = {parameter["name"] for parameter in export[method]["parameters"]}
+        assert parameters == {"is_staff", "is_active", "joined_after", "joined_before"}
