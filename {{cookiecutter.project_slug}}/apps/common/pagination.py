@@ -15,4 +15,4 @@ class CursorPagination(pagination.CursorPagination):
     page_size = 50
     page_size_query_param = "size"
     max_page_size = 500
-    ordering = "-created_at"
+    ordering: str | tuple[str, ...] = "-created_at"

@@ -21,7 +21,7 @@ class MissionSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Mission
-        fields = (
+        fields: tuple[str, ...] = (
             "id",
             "title",
             "description",
@@ -32,7 +32,7 @@ class MissionSerializer(serializers.ModelSerializer):
             "created_at",
             "updated_at",
         )
-        read_only_fields = fields
+        read_only_fields: tuple[str, ...] = fields
 
 
 class MissionListSerializer(MissionSerializer):

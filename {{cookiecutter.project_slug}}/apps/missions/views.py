@@ -40,7 +40,7 @@ class MissionListCreateApi(generics.ListAPIView):
     ordering = MISSION_ORDERING
 
     def get_ordering(self) -> Sequence[str]:
-        return StableOrderingFilter().get_ordering(self.request, None, self)
+        return StableOrderingFilter().get_ordering(self.request, Mission.objects.all(), self)
 
     def get_queryset(self) -> QuerySet[Mission]:
         # The numbers follow the same ordering the list is sorted by.

@@ -8,7 +8,6 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
@@ -16,6 +15,7 @@ from apps.common.exceptions import ApplicationError
 from apps.common.exports.services import export_job_start
 from apps.common.models import ExportJob
 from apps.missions.models import Mission
+from apps.users.models import User
 
 from .exports import MissionRewardLogCSVDownloader
 from .models import MissionRewardLog
@@ -36,9 +36,7 @@ def _lock_pending(reward_log: MissionRewardLog, *, action: str) -> MissionReward
 
 
 @transaction.atomic
-def reward_log_create(
-    *, user: AbstractBaseUser, mission: Mission, memo: str = ""
-) -> MissionRewardLog:
+def reward_log_create(*, user: User, mission: Mission, memo: str = "") -> MissionRewardLog:
     """A pending reward for `user`, at the mission's reward and its current point."""
     reward_log = MissionRewardLog(
         user=user,
@@ -81,9 +79,7 @@ def reward_log_cancel(*, reward_log: MissionRewardLog, memo: str = "") -> Missio
 
 
 @transaction.atomic
-def reward_log_export_start(
-    *, user: AbstractBaseUser, query_params: Mapping[str, Any]
-) -> ExportJob:
+def reward_log_export_start(*, user: User, query_params: Mapping[str, Any]) -> ExportJob:
     """Record an export job for `user` and run it in a Celery task once committed.
 
     The filters and the row limit are checked here first, so a bad request is a 400 now rather

@@ -1,4 +1,4 @@
-from typing import Any
+from collections.abc import Iterable
 
 from django.db.models import QuerySet
 from django.http import StreamingHttpResponse
@@ -9,6 +9,7 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework import generics, status
 from rest_framework.exceptions import NotFound
 from rest_framework.negotiation import BaseContentNegotiation
+from rest_framework.parsers import BaseParser
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -16,6 +17,7 @@ from rest_framework.views import APIView
 
 from apps.common.permissions import IsStaff
 from apps.missions.selectors import mission_get
+from apps.users.auth import request_user
 
 from .exports import MissionRewardLogCSVDownloader
 from .filters import MissionRewardLogFilter
@@ -57,13 +59,17 @@ EXPORT_FILTERS = [
 class _FirstRenderer(BaseContentNegotiation):
     """The export answers CSV (or a JSON error) whatever the client's Accept header says."""
 
-    def select_parser(self, request: Request, parsers: list) -> Any:
-        return parsers[0]
+    def select_parser(self, request: Request, parsers: Iterable[BaseParser]) -> BaseParser | None:
+        return next(iter(parsers), None)
 
     def select_renderer(
-        self, request: Request, renderers: list[BaseRenderer], format_suffix: str | None = None
+        self,
+        request: Request,
+        renderers: Iterable[BaseRenderer],
+        format_suffix: str | None = None,
     ) -> tuple[BaseRenderer, str]:
-        return renderers[0], renderers[0].media_type
+        renderer = next(iter(renderers))
+        return renderer, renderer.media_type
 
 
 class RewardLogExportApi(APIView):
@@ -92,7 +98,7 @@ class RewardLogExportApi(APIView):
         parameters=EXPORT_FILTERS, request=None, responses={202: ExportStartedSerializer}
     )
     def post(self, request: Request) -> Response:
-        job = reward_log_export_start(user=request.user, query_params=request.query_params)
+        job = reward_log_export_start(user=request_user(request), query_params=request.query_params)
         status_url = request.build_absolute_uri(reverse("export-job-detail", args=[job.pk]))
         data = {"job_id": job.pk, "status": job.status, "status_url": status_url}
         return Response(

@@ -95,7 +95,9 @@ class S3ClientService:
             self.client.create_bucket(Bucket=bucket)
         else:
             self.client.create_bucket(
-                Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": region}
+                Bucket=bucket,
+                # The stubs list the known regions; the client's own region is one of them.
+                CreateBucketConfiguration={"LocationConstraint": region},  # type: ignore[typeddict-item]
             )
         return True
 

@@ -27,7 +27,7 @@ class JobFilter(django_filters.FilterSet):
 
     class Meta:
         model = ExportJob
-        fields = []
+        fields: list[str] = []
 
 
 class JobCSVSerializer(serializers.ModelSerializer):
@@ -112,7 +112,7 @@ class JobCSVDownloader(CSVDownloader):
 
 
 def streamed(response: StreamingHttpResponse) -> bytes:
-    return b"".join(response.streaming_content)
+    return response.getvalue()
 
 
 def parse_csv(content: bytes) -> list[list[str]]:

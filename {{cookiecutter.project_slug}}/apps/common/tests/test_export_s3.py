@@ -111,7 +111,7 @@ HOSTILE_NAMES = ["a,b", 'q"uote', "cr\r\nlf", "=cmd", "-1+2", "😀", "한국어
 @pytest.mark.parametrize("include_bom", [True, False])
 def test_streaming_body_and_s3_object_are_the_same_bytes(s3, settings, include_bom):
     for name in HOSTILE_NAMES:
-        ExportJobFactory(export_name=name, user__is_staff=name == "=cmd")
+        ExportJobFactory.create(export_name=name, user__is_staff=name == "=cmd")
 
     def downloader():
         return JobCSVDownloader(
@@ -129,7 +129,7 @@ def test_streaming_body_and_s3_object_are_the_same_bytes(s3, settings, include_b
 
 @pytest.mark.django_db
 def test_download_url_is_a_signed_link_to_an_unguessable_key(s3, settings):
-    ExportJobFactory(export_name="file")
+    ExportJobFactory.create(export_name="file")
 
     first = JobCSVDownloader(queryset=ExportJob.objects.all())
     url = first.get_result_as_download_url()
@@ -151,7 +151,7 @@ def test_download_url_is_a_signed_link_to_an_unguessable_key(s3, settings):
 @pytest.mark.django_db
 def test_bucket_and_path_can_be_chosen_per_downloader(s3):
     s3.ensure_bucket("other-exports")
-    ExportJobFactory()
+    ExportJobFactory.create()
 
     downloader = JobCSVDownloader(
         queryset=ExportJob.objects.all(), s3_bucket="other-exports", s3_path="/reports/jobs/"
@@ -190,7 +190,7 @@ def test_temporary_file_is_removed_after_a_failed_upload(s3, temp_root, monkeypa
 
 @pytest.mark.django_db
 def test_temporary_file_is_removed_after_a_successful_upload(s3, temp_root):
-    ExportJobFactory()
+    ExportJobFactory.create()
 
     JobCSVDownloader(queryset=ExportJob.objects.all()).get_result_as_download_url()
 

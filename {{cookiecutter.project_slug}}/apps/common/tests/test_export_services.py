@@ -100,7 +100,7 @@ def test_a_started_job_runs_and_records_its_file(
 
 @pytest.mark.django_db
 def test_run_returns_the_file_url(s3):
-    job = ExportJobFactory()
+    job = ExportJobFactory.create()
 
     result = _run(job)
 
@@ -117,7 +117,7 @@ def test_run_returns_the_file_url(s3):
     ],
 )
 def test_bad_filters_fail_the_job_with_a_readable_message(s3, query_params, message):
-    job = ExportJobFactory(query_params=query_params)
+    job = ExportJobFactory.create(query_params=query_params)
 
     with translation.override("en"):
         assert _run(job) == {"file_url": None}
@@ -129,7 +129,7 @@ def test_bad_filters_fail_the_job_with_a_readable_message(s3, query_params, mess
 @pytest.mark.django_db
 def test_too_many_rows_fail_the_job_stating_the_limit(s3):
     ExportJobFactory.create_batch(2)
-    job = ExportJobFactory()
+    job = ExportJobFactory.create()
 
     class Limited(JobCSVDownloader):
         allow_row_limit = 2
@@ -144,7 +144,7 @@ def test_too_many_rows_fail_the_job_stating_the_limit(s3):
 
 @pytest.mark.django_db
 def test_a_bad_row_fails_the_job_naming_the_row(s3):
-    bad = ExportJobFactory(export_name="boom")
+    bad = ExportJobFactory.create(export_name="boom")
 
     class Failing(JobCSVDownloader):
         serializer_class = ExplosiveMethodSerializer
@@ -159,7 +159,7 @@ def test_a_bad_row_fails_the_job_naming_the_row(s3):
 @pytest.mark.django_db
 def test_skipped_rows_are_recorded_on_the_job(s3):
     ExportJobFactory.create_batch(2)
-    job = ExportJobFactory(export_name="boom")
+    job = ExportJobFactory.create(export_name="boom")
 
     class Skipping(JobCSVDownloader):
         serializer_class = ExplosiveMethodSerializer
@@ -174,7 +174,7 @@ def test_skipped_rows_are_recorded_on_the_job(s3):
 @pytest.mark.django_db
 @mock_aws
 def test_an_unexpected_error_fails_the_job_logs_the_traceback_and_reraises(caplog):
-    job = ExportJobFactory()  # and no bucket: the upload fails
+    job = ExportJobFactory.create()  # and no bucket: the upload fails
 
     with (
         caplog.at_level(logging.ERROR, logger="apps.common.exports.services"),
@@ -192,7 +192,7 @@ def test_an_unexpected_error_fails_the_job_logs_the_traceback_and_reraises(caplo
 
 @pytest.mark.django_db
 def test_a_downloader_that_cannot_be_built_fails_the_job(s3):
-    job = ExportJobFactory()
+    job = ExportJobFactory.create()
 
     class Broken(JobCSVDownloader):
         def __init__(self, **options):
@@ -206,7 +206,7 @@ def test_a_downloader_that_cannot_be_built_fails_the_job(s3):
 
 @pytest.mark.django_db
 def test_the_soft_time_limit_fails_the_job_with_its_own_message(s3):
-    job = ExportJobFactory()
+    job = ExportJobFactory.create()
 
     class Slow(JobCSVDownloader):
         def generate_csv_lines(self):
@@ -221,7 +221,7 @@ def test_the_soft_time_limit_fails_the_job_with_its_own_message(s3):
 @pytest.mark.django_db
 @pytest.mark.parametrize("status", [ExportJob.Status.RUNNING, ExportJob.Status.SUCCEEDED])
 def test_a_redelivered_task_leaves_a_job_that_is_not_pending_alone(s3, status, caplog):
-    job = ExportJobFactory(status=status, file_key="earlier/key.csv", celery_task_id="first")
+    job = ExportJobFactory.create(status=status, file_key="earlier/key.csv", celery_task_id="first")
 
     with caplog.at_level(logging.WARNING, logger="apps.common.exports.services"):
         result = _run(job, task_id="second")
@@ -235,7 +235,7 @@ def test_a_redelivered_task_leaves_a_job_that_is_not_pending_alone(s3, status, c
 def test_a_running_job_beats_its_progress_into_its_row(s3, settings):
     settings.EXPORTS_STALE_AFTER = timedelta(0)  # beat at every progress report
     ExportJobFactory.create_batch(5)
-    job = ExportJobFactory()
+    job = ExportJobFactory.create()
     seen_in_database = []
 
     class WatchedDownloader(JobCSVDownloader):
@@ -263,9 +263,13 @@ def test_a_running_job_beats_its_progress_into_its_row(s3, settings):
 def test_running_jobs_whose_heartbeat_stopped_are_failed_by_the_periodic_sweep(settings):
     now = timezone.now()
     silent_for = settings.EXPORTS_STALE_AFTER
-    stale = ExportJobFactory(status=ExportJob.Status.RUNNING, started_at=now - silent_for * 3)
-    beating = ExportJobFactory(status=ExportJob.Status.RUNNING, started_at=now - silent_for * 3)
-    waiting = ExportJobFactory(status=ExportJob.Status.PENDING)
+    stale = ExportJobFactory.create(
+        status=ExportJob.Status.RUNNING, started_at=now - silent_for * 3
+    )
+    beating = ExportJobFactory.create(
+        status=ExportJob.Status.RUNNING, started_at=now - silent_for * 3
+    )
+    waiting = ExportJobFactory.create(status=ExportJob.Status.PENDING)
     ExportJob.objects.filter(pk__in=[stale.pk, waiting.pk]).update(updated_at=now - silent_for * 2)
     ExportJob.objects.filter(pk=beating.pk).update(updated_at=now - silent_for / 2)
 
@@ -300,7 +304,9 @@ def test_temp_folders_left_by_lost_workers_are_deleted(tmp_path, monkeypatch, se
 
 def _job_with_file(s3, bucket: str, key: str, *, age: timedelta) -> ExportJob:
     s3.client.put_object(Bucket=bucket, Key=key, Body=b"x")
-    job = ExportJobFactory(status=ExportJob.Status.SUCCEEDED, file_bucket=bucket, file_key=key)
+    job = ExportJobFactory.create(
+        status=ExportJob.Status.SUCCEEDED, file_bucket=bucket, file_key=key
+    )
     ExportJob.objects.filter(pk=job.pk).update(created_at=timezone.now() - age)
     return job
 
@@ -311,7 +317,7 @@ def test_expired_exports_lose_their_files_and_records(s3, settings):
     retention = settings.EXPORTS_RETENTION
     expired = _job_with_file(s3, bucket, "old.csv", age=retention + timedelta(hours=1))
     kept = _job_with_file(s3, bucket, "new.csv", age=retention - timedelta(hours=1))
-    failed = ExportJobFactory(status=ExportJob.Status.FAILED)
+    failed = ExportJobFactory.create(status=ExportJob.Status.FAILED)
     ExportJob.objects.filter(pk=failed.pk).update(created_at=timezone.now() - retention * 2)
 
     assert delete_expired_exports.delay().get() == 2
@@ -326,7 +332,7 @@ def test_expired_exports_lose_their_files_and_records(s3, settings):
 def test_records_stay_when_their_files_cannot_be_deleted(s3, settings):
     old = timedelta(days=365)
     _job_with_file(s3, settings.EXPORTS_S3_BUCKET, "old.csv", age=old)
-    orphan = ExportJobFactory(file_bucket="no-such-bucket", file_key="gone.csv")
+    orphan = ExportJobFactory.create(file_bucket="no-such-bucket", file_key="gone.csv")
     ExportJob.objects.filter(pk=orphan.pk).update(created_at=timezone.now() - old)
 
     with pytest.raises(ClientError, match="NoSuchBucket"):

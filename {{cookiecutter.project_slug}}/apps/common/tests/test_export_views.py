@@ -21,7 +21,7 @@ def _status(client, job: ExportJob):
 
 @pytest.mark.django_db
 def test_owner_sees_a_pending_job(user, user_client):
-    job = ExportJobFactory(user=user, export_name="reward logs")
+    job = ExportJobFactory.create(user=user, export_name="reward logs")
 
     response = _status(user_client, job)
 
@@ -46,7 +46,9 @@ def test_owner_sees_a_pending_job(user, user_client):
 
 @pytest.mark.django_db
 def test_progress_of_a_running_job_is_read_live_from_the_cache(user, user_client):
-    job = ExportJobFactory(user=user, status=ExportJob.Status.RUNNING, celery_task_id="live-1")
+    job = ExportJobFactory.create(
+        user=user, status=ExportJob.Status.RUNNING, celery_task_id="live-1"
+    )
     set_progress("live-1", 50, 200)
 
     body = _status(user_client, job).json()
@@ -56,7 +58,9 @@ def test_progress_of_a_running_job_is_read_live_from_the_cache(user, user_client
 
 @pytest.mark.django_db
 def test_a_running_job_never_shows_100_percent(user, user_client):
-    job = ExportJobFactory(user=user, status=ExportJob.Status.RUNNING, celery_task_id="live-2")
+    job = ExportJobFactory.create(
+        user=user, status=ExportJob.Status.RUNNING, celery_task_id="live-2"
+    )
     set_progress("live-2", 200, 200)
 
     assert _status(user_client, job).json()["percent"] == 99
@@ -64,7 +68,7 @@ def test_a_running_job_never_shows_100_percent(user, user_client):
 
 @pytest.mark.django_db
 def test_without_cached_progress_the_job_record_is_used(user, user_client):
-    job = ExportJobFactory(
+    job = ExportJobFactory.create(
         user=user,
         status=ExportJob.Status.RUNNING,
         celery_task_id="never-written",
@@ -80,7 +84,7 @@ def test_without_cached_progress_the_job_record_is_used(user, user_client):
 @pytest.mark.django_db
 def test_a_succeeded_job_has_a_fresh_short_lived_download_link(user, user_client, s3, settings):
     s3.client.put_object(Bucket=settings.EXPORTS_S3_BUCKET, Key="d/t/보고서.csv", Body=b"a\r\n")
-    job = ExportJobFactory(
+    job = ExportJobFactory.create(
         user=user,
         status=ExportJob.Status.SUCCEEDED,
         progress=1,
@@ -106,7 +110,7 @@ def test_a_succeeded_job_has_a_fresh_short_lived_download_link(user, user_client
 
 @pytest.mark.django_db
 def test_a_failed_job_says_why_and_has_no_link(user, user_client):
-    job = ExportJobFactory(
+    job = ExportJobFactory.create(
         user=user, status=ExportJob.Status.FAILED, error_message="Too many rows.", total=10
     )
 
@@ -121,7 +125,7 @@ def test_a_failed_job_says_why_and_has_no_link(user, user_client):
 
 @pytest.mark.django_db
 def test_another_users_job_is_not_found(user_client):
-    job = ExportJobFactory(user=UserFactory())
+    job = ExportJobFactory.create(user=UserFactory.create())
 
     response = _status(user_client, job)
 
@@ -130,14 +134,14 @@ def test_another_users_job_is_not_found(user_client):
 
 @pytest.mark.django_db
 def test_staff_can_see_any_job(staff_client):
-    job = ExportJobFactory(user=UserFactory())
+    job = ExportJobFactory.create(user=UserFactory.create())
 
     assert _status(staff_client, job).status_code == 200
 
 
 @pytest.mark.django_db
 def test_anonymous_users_are_refused(api_client):
-    job = ExportJobFactory()
+    job = ExportJobFactory.create()
 
     assert _status(api_client, job).status_code in {401, 403}
 

@@ -4,7 +4,7 @@ from rest_framework.test import APIRequestFactory
 from apps.common.pagination import PageNumberPagination
 
 
-def _page_size(query: str) -> int:
+def _page_size(query: str) -> int | None:
     request = Request(APIRequestFactory().get(f"/items/?{query}"))
     return PageNumberPagination().get_page_size(request)
 

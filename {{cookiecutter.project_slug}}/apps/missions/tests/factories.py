@@ -22,7 +22,7 @@ MISSION_TITLES = [
 ]
 
 
-class RewardFactory(factory.django.DjangoModelFactory):
+class RewardFactory(factory.django.DjangoModelFactory[Reward]):
     class Meta:
         model = Reward
         django_get_or_create = ("name",)
@@ -31,7 +31,7 @@ class RewardFactory(factory.django.DjangoModelFactory):
     point = factory.Faker("random_element", elements=[10, 100, 500, 1_000, 3_000, 5_000])
 
 
-class MissionFactory(factory.django.DjangoModelFactory):
+class MissionFactory(factory.django.DjangoModelFactory[Mission]):
     class Meta:
         model = Mission
 

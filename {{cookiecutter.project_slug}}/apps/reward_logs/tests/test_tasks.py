@@ -19,10 +19,10 @@ def csv_rows(content: bytes) -> list[list[str]]:
 
 def test_the_task_returns_the_file_url_and_the_job_records_the_outcome(staff_user, s3):
     MissionRewardLogFactory.create_batch(3, paid=True)
-    MissionRewardLogFactory()
-    job = ExportJobFactory(user=staff_user, query_params={"status": "paid"})
+    MissionRewardLogFactory.create()
+    job = ExportJobFactory.create(user=staff_user, query_params={"status": "paid"})
 
-    result = export_reward_logs.apply(args=[job.pk]).get()
+    result = export_reward_logs.apply(args=(job.pk,)).get()
 
     job.refresh_from_db()
     assert set(result) == {"file_url"}
@@ -35,9 +35,9 @@ def test_the_task_returns_the_file_url_and_the_job_records_the_outcome(staff_use
 
 
 def test_the_task_fails_the_job_with_a_readable_message_for_bad_filters(staff_user, s3):
-    job = ExportJobFactory(user=staff_user, query_params={"status": "refunded"})
+    job = ExportJobFactory.create(user=staff_user, query_params={"status": "refunded"})
 
-    result = export_reward_logs.apply(args=[job.pk]).get()
+    result = export_reward_logs.apply(args=(job.pk,)).get()
 
     job.refresh_from_db()
     assert result == {"file_url": None}
@@ -47,9 +47,9 @@ def test_the_task_fails_the_job_with_a_readable_message_for_bad_filters(staff_us
 
 def test_the_task_reports_progress_under_its_own_task_id(staff_user, s3):
     MissionRewardLogFactory.create_batch(2)
-    job = ExportJobFactory(user=staff_user)
+    job = ExportJobFactory.create(user=staff_user)
 
-    export_reward_logs.apply(args=[job.pk], task_id="reward-log-export-1").get()
+    export_reward_logs.apply(args=(job.pk,), task_id="reward-log-export-1").get()
 
     job.refresh_from_db()
     assert job.celery_task_id == "reward-log-export-1"
@@ -57,13 +57,13 @@ def test_the_task_reports_progress_under_its_own_task_id(staff_user, s3):
 
 
 def test_a_second_delivery_of_the_same_job_leaves_it_alone(staff_user, s3):
-    MissionRewardLogFactory()
-    job = ExportJobFactory(user=staff_user)
-    export_reward_logs.apply(args=[job.pk]).get()
+    MissionRewardLogFactory.create()
+    job = ExportJobFactory.create(user=staff_user)
+    export_reward_logs.apply(args=(job.pk,)).get()
     job.refresh_from_db()
     first_key = job.file_key
 
-    again = export_reward_logs.apply(args=[job.pk]).get()
+    again = export_reward_logs.apply(args=(job.pk,)).get()
 
     job.refresh_from_db()
     assert again == {"file_url": None}
