@@ -16,10 +16,10 @@ from typing import Any
 
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
-from rest_framework import serializers
+from rest_framework import ISO_8601, serializers
 from rest_framework.fields import SkipField, empty
 from rest_framework.relations import PKOnlyObject
-from rest_framework.settings import ISO_8601, api_settings
+from rest_framework.settings import api_settings
 
 Represent = Callable[[Any], Any]
 
@@ -52,7 +52,8 @@ class _ModelPath:
         """The field whose Python type the database value has; None for a related object."""
         if not self.field.is_relation:
             return self.field
-        if self.attr == self.field.attname != self.field.name:  # "user_id"
+        # The key column of a foreign key ("user_id"): its value has the target field's type.
+        if isinstance(self.field, models.ForeignKey) and self.attr == self.field.attname:
             return self.field.target_field
         return None
 
@@ -80,6 +81,8 @@ def _resolve(model: type[models.Model], attrs: list[str]) -> _ModelPath | None:
         if position == len(attrs) - 1:
             return _ModelPath(field, attr, optional_hop, tuple(relations))
         if not (field.many_to_one or field.one_to_one) or attr != field.name:
+            return None
+        if field.related_model is None:  # a generic foreign key: no model to follow
             return None
         optional_hop = optional_hop or field.null
         relations.append("__".join([*attrs[:position], attr]))
@@ -210,24 +213,24 @@ def _drf_reader(field: serializers.Field) -> Callable[[models.Model], Any]:
 def _label(field: serializers.Field, path: _ModelPath | None) -> str:
     """The field's own label, else the model field's verbose name, else the field name."""
     # DRF fills `label` from the field name when binding; the label given is in `_kwargs`.
-    label = field._kwargs.get("label")
+    label = field._kwargs.get("label")  # type: ignore[attr-defined]  # DRF has no public accessor
     if label is None and path is not None:
         label = path.field.verbose_name
     return str(label if label is not None else field.field_name)
 
 
 def _column(
-    field: serializers.Field, model: type[models.Model]
+    name: str, field: serializers.Field, model: type[models.Model]
 ) -> tuple[Column, _ModelPath | None]:
     attrs = field.source_attrs
     path = _resolve(model, attrs) if attrs else None
     value_field = path.value_field if path is not None else None
-    if value_field is None or not _reads_like_drf(field, path):
-        return Column(field.field_name, _label(field, path), None, None, _drf_reader(field)), path
+    if path is None or value_field is None or not _reads_like_drf(field, path):
+        return Column(name, _label(field, path), None, None, _drf_reader(field)), path
     represent = _compile_represent(field, value_field, path.nullable)
     getter = _null_safe_getter(attrs) if path.optional_hop else attrgetter(".".join(attrs))
     column = Column(
-        name=field.field_name,
+        name=name,
         label=_label(field, path),
         lookup="__".join(attrs),
         represent=represent,
@@ -245,7 +248,11 @@ class ColumnPlan:
 
     def __init__(self, serializer: serializers.Serializer, model: type[models.Model]) -> None:
         self.serializer = serializer
-        planned = [_column(field, model) for field in serializer._readable_fields]
+        planned = [
+            _column(name, field, model)
+            for name, field in serializer.fields.items()
+            if not field.write_only
+        ]
         self.columns: tuple[Column, ...] = tuple(column for column, _ in planned)
         # Read once per row by whole-serializer plans and overridden `get_csv_row`: built once.
         self.names: tuple[str, ...] = tuple(column.name for column in self.columns)
@@ -269,7 +276,8 @@ class ColumnPlan:
     def batches(self, queryset: models.QuerySet, size: int) -> Iterator[list[Any]]:
         """Lists of up to `size` raw rows (value tuples ending with the pk, or instances)."""
         if self._from_values:
-            rows = queryset.values_list(*(c.lookup for c in self.columns), "pk")
+            # Every column has a lookup here (_from_values); the condition narrows the type.
+            rows = queryset.values_list(*(c.lookup for c in self.columns if c.lookup), "pk")
         elif self._relations:
             rows = queryset.select_related(*self._relations)
         else:

@@ -181,12 +181,13 @@ class CSVDownloader:
         yield (BOM if self.include_bom else "") + writer.take()
         self.row_count = self.skipped_rows = 0
         next_report = self.celery_progress_row_offset
+        total = self.total or 0
         for raws in self.column_plan.batches(queryset, self.chunk_size):
             self._write_batch(writer, raws)
             processed = self.row_count + self.skipped_rows
             # 100% is written only once the file is complete (see _report_done).
-            if self.celery_task_id and next_report <= processed < (self.total or 0):
-                self._report_progress(processed, self.total)
+            if self.celery_task_id and next_report <= processed < total:
+                self._report_progress(self.celery_task_id, processed, total)
                 next_report = processed + self.celery_progress_row_offset
             yield writer.take()
 
@@ -293,9 +294,9 @@ class CSVDownloader:
         )
         if self.celery_task_id:
             processed = self.row_count + self.skipped_rows
-            self._report_progress(processed, processed)
+            self._report_progress(self.celery_task_id, processed, processed)
 
-    def _report_progress(self, processed: int, total: int) -> None:
-        set_progress(self.celery_task_id, processed, total)
+    def _report_progress(self, task_id: str, processed: int, total: int) -> None:
+        set_progress(task_id, processed, total)
         if self.on_progress is not None:
             self.on_progress(processed, total)

@@ -107,7 +107,7 @@ class ExplosiveMethodSerializer(serializers.ModelSerializer):
 
 class JobCSVDownloader(CSVDownloader):
     filterset_class = JobFilter
-    serializer_class = JobCSVSerializer
+    serializer_class: type[serializers.Serializer] | None = JobCSVSerializer
     file_prefix = "jobs"
 
 

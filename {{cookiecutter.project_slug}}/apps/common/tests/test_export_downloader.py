@@ -289,7 +289,7 @@ def test_row_limit_is_checked_with_one_count_before_any_row(django_assert_num_qu
         downloader.get_result_as_streaming_response()
 
     assert error.value.get_codes() == ["row_limit_exceeded"]
-    message = str(error.value.detail[0])
+    message = str(error.value)
     assert "3 rows" in message
     assert "limit of 2" in message
 
@@ -443,7 +443,7 @@ def test_progress_is_written_every_offset_rows_and_100_percent_only_at_the_end(m
         chunk_size=2,
     )
 
-    chunks = downloader.get_result_as_streaming_response().streaming_content
+    chunks = iter(downloader.get_result_as_streaming_response())
     next(chunks), next(chunks), next(chunks)  # header, rows 1-2, rows 3-4
     assert calls == [(4, 7)]
     list(chunks)

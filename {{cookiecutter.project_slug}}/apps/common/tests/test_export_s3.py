@@ -135,6 +135,8 @@ def test_download_url_is_a_signed_link_to_an_unguessable_key(s3, settings):
     url = first.get_result_as_download_url()
     second = JobCSVDownloader(queryset=ExportJob.objects.all())
     second.get_result_as_download_url()
+    assert first.file_key is not None
+    assert second.file_key is not None
 
     today = timezone.localdate().strftime("%Y%m%d")
     # (no f-string: the template engine would eat doubled braces)
@@ -158,6 +160,7 @@ def test_bucket_and_path_can_be_chosen_per_downloader(s3):
     )
     downloader.get_result_as_download_url()
 
+    assert downloader.file_key is not None
     assert downloader.file_key.startswith("reports/jobs/")
     assert s3_body(s3, "other-exports", downloader.file_key).startswith(b"\xef\xbb\xbf")
 
@@ -200,7 +203,7 @@ def test_temporary_file_is_removed_after_a_successful_upload(s3, temp_root):
 @pytest.mark.django_db
 def test_progress_reaches_100_percent_only_after_the_upload(s3, monkeypatch):
     ExportJobFactory.create_batch(5)
-    events = []
+    events: list[object] = []
     real_upload = downloader_module.upload_s3
 
     def recording_upload(*args):
