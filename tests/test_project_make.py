@@ -1,0 +1,51 @@
+"""The baked project's own Makefile: `make format` leaves code that `make lint` accepts, and the
+ports of `make run` and `make s3` move."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import run
+from tests.test_bake import MYPY_CACHE
+from tools.project import bake
+
+# A line ruff format splits (E501 until then) and imports ruff check --fix sorts and drops.
+UNTIDY_MODULE = """import sys
+import os
+
+GREETINGS = {"first": "hello there", "second": "good morning to you", "third": "good evening to you all"}
+"""
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory) -> Path:
+    return bake(tmp_path_factory.mktemp("make"), include_example_apps="n")
+
+
+def make(project: Path, project_python: Path, *args: str) -> str:
+    venv = project_python.parent.parent
+    return run(["make", *args, f"VENV={venv}"], project, env={"MYPY_CACHE_DIR": str(MYPY_CACHE)})
+
+
+def test_make_format_fixes_a_long_line_and_untidy_imports_then_make_lint_passes(project, project_python):
+    untidy = project / "apps" / "users" / "greetings.py"
+    untidy.write_text(UNTIDY_MODULE)
+    assert max(len(line) for line in UNTIDY_MODULE.splitlines()) > 100
+
+    make(project, project_python, "format")
+
+    tidy = untidy.read_text()
+    assert max(len(line) for line in tidy.splitlines()) <= 100
+    assert "import os" not in tidy
+    assert "import sys" not in tidy
+    assert '"third": "good evening to you all"' in tidy
+    make(project, project_python, "lint")
+
+
+def test_make_run_and_make_s3_take_their_ports_from_the_command_line(project, project_python):
+    assert "runserver 127.0.0.1:8000" in make(project, project_python, "-n", "run")
+    assert "runserver 127.0.0.1:8123" in make(project, project_python, "-n", "run", "PORT=8123")
+    assert "-p 5000" in make(project, project_python, "-n", "s3")
+    assert "-p 5123" in make(project, project_python, "-n", "s3", "S3_PORT=5123")
