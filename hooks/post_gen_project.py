@@ -59,9 +59,7 @@ def template_checkout() -> Path | None:
 
 
 def git(checkout: Path, *args: str) -> str | None:
-    result = subprocess.run(
-        ["git", "-C", str(checkout), *args], capture_output=True, text=True, check=False
-    )
+    result = subprocess.run(["git", "-C", str(checkout), *args], capture_output=True, text=True, check=False)
     return result.stdout.strip() if result.returncode == 0 else None
 
 
