@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import POSTGRES_URL, run
-from tools.project import CACHE_DIR, bake
+from tools.project import MYPY_CACHE_DIR, bake
 
 EXAMPLE_APPS = ("y", "n")
 DOCKER = ("y", "n")
@@ -47,8 +47,6 @@ FEATURE_WORDS = {
 UNRENDERED = re.compile(r"\{\{|\{%|cookiecutter")
 # cruft's record of the bake: the answers by name ("use_docker": "n") under a "cookiecutter" key.
 CRUFT_STATE = ".cruft.json"
-# mypy's cache of the stubs (Django, DRF, boto3) is shared by the bakes: minutes to seconds.
-MYPY_CACHE = CACHE_DIR / "mypy"
 
 
 def matrix_id(answers: dict[str, str]) -> str:
@@ -113,7 +111,7 @@ def test_bake_combination_renders_cleanly_and_passes_its_checks(tmp_path, projec
     bin_dir = project_python.parent
     run([bin_dir / "ruff", "check", "."], project)
     run([bin_dir / "ruff", "format", "--check", "."], project)
-    run([bin_dir / "mypy", "."], project, env={"MYPY_CACHE_DIR": str(MYPY_CACHE)})
+    run([bin_dir / "mypy", "."], project, env={"MYPY_CACHE_DIR": str(MYPY_CACHE_DIR)})
     run([bin_dir / "lint-imports"], project)
     run([project_python, "manage.py", "check", "--fail-level", "WARNING"], project)
     run([project_python, "manage.py", "makemigrations", "--check", "--dry-run"], project)

@@ -8,8 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import run
-from tests.test_bake import MYPY_CACHE
-from tools.project import bake
+from tools.project import MYPY_CACHE_DIR, bake
 
 # A line ruff format splits (E501 until then) and imports ruff check --fix sorts and drops.
 UNTIDY_MODULE = """import sys
@@ -26,7 +25,7 @@ def project(tmp_path_factory) -> Path:
 
 def make(project: Path, project_python: Path, *args: str) -> str:
     venv = project_python.parent.parent
-    return run(["make", *args, f"VENV={venv}"], project, env={"MYPY_CACHE_DIR": str(MYPY_CACHE)})
+    return run(["make", *args, f"VENV={venv}"], project, env={"MYPY_CACHE_DIR": str(MYPY_CACHE_DIR)})
 
 
 def test_make_format_fixes_a_long_line_and_untidy_imports_then_make_lint_passes(project, project_python):
