@@ -1,8 +1,9 @@
-"""The baked project's own Makefile: `make format` leaves code that `make lint` accepts, and the
-ports of `make run` and `make s3` move."""
+"""The baked project's own tools: `make format` leaves code that `make lint` accepts, the import
+contracts refuse imports against the layers, and the ports of `make run` and `make s3` move."""
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -48,3 +49,37 @@ def test_make_run_and_make_s3_take_their_ports_from_the_command_line(project, pr
     assert "runserver 127.0.0.1:8123" in make(project, project_python, "-n", "run", "PORT=8123")
     assert "-p 5000" in make(project, project_python, "-n", "s3")
     assert "-p 5123" in make(project, project_python, "-n", "s3", "S3_PORT=5123")
+
+
+@pytest.mark.parametrize(
+    ("module", "line", "broken"),
+    [
+        (
+            "apps/missions/admin.py",
+            "from apps.reward_logs import selectors",
+            "apps.missions is not allowed to import apps.reward_logs",
+        ),
+        (
+            "apps/common/health.py",
+            "import apps.users.models",
+            "apps.common is not allowed to import apps.users",
+        ),
+        (
+            "apps/missions/models.py",
+            "from apps.missions import views",
+            "apps.missions.models is not allowed to import apps.missions.views",
+        ),
+    ],
+    ids=["example-apps-cycle", "common-imports-an-app", "models-import-views"],
+)
+def test_import_contracts_refuse_an_import_against_the_layers(tmp_path, project_python, module, line, broken):
+    project = bake(tmp_path, include_example_apps="y")
+    path = project / module
+    path.write_text(f"{path.read_text()}{line}  # noqa: E402, F401\n")
+
+    result = subprocess.run(
+        [project_python.parent / "lint-imports"], cwd=project, capture_output=True, text=True, timeout=120
+    )
+
+    assert result.returncode != 0
+    assert broken in result.stdout
