@@ -70,7 +70,7 @@ class CursorPagination(StrictPageSize, pagination.CursorPagination):
     page_size = 50
     page_size_query_param = "size"
     max_page_size = 500
-    ordering = "-created_at"
+    ordering: str | tuple[str, ...] = "-created_at"
 
     def paginate_queryset(
         self, queryset: QuerySet, request: Request, view: APIView | None = None

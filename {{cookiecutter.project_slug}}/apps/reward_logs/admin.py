@@ -1,16 +1,21 @@
+from typing import Protocol
+
 from django.contrib import admin, messages
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponseBase
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from rest_framework.exceptions import ValidationError
 
 from apps.common.exceptions import ApplicationError, validation_error_text
 from apps.common.exports import export_job_start
+from apps.missions.admin import MissionAdmin, RewardAdmin
+from apps.missions.models import Mission, Reward
+from apps.users.auth import request_user
 
 from .exports import MissionRewardLogCSVDownloader
 from .models import MissionRewardLog
-from .selectors import REWARD_LOG_ORDERING, reward_log_list
+from .selectors import REWARD_LOG_ORDERING, reward_log_list, reward_log_paid_totals
 from .services import reward_log_pay
 
 
@@ -46,7 +51,7 @@ class MissionRewardLogAdmin(admin.ModelAdmin):
     @admin.action(description="Export selected rows as CSV")
     def export_csv(
         self, request: HttpRequest, queryset: QuerySet[MissionRewardLog]
-    ) -> HttpResponse | None:
+    ) -> HttpResponseBase | None:
         downloader = MissionRewardLogCSVDownloader(user_id=request.user.pk, queryset=queryset)
         try:
             return downloader.get_result_as_streaming_response()
@@ -57,7 +62,7 @@ class MissionRewardLogAdmin(admin.ModelAdmin):
     @admin.action(description="Export selected rows as CSV in the background")
     def export_csv_async(
         self, request: HttpRequest, queryset: QuerySet[MissionRewardLog]
-    ) -> HttpResponse | None:
+    ) -> HttpResponseBase | None:
         # A job stores its rows as filter parameters: here, the selected ids (?id=1,2,3).
         limit = MissionRewardLogCSVDownloader.allow_row_limit
         ids = list(queryset.order_by().values_list("pk", flat=True)[: limit + 1 if limit else None])
@@ -68,7 +73,7 @@ class MissionRewardLogAdmin(admin.ModelAdmin):
             return None
         try:
             job = export_job_start(
-                user=request.user,
+                user=request_user(request),
                 export_name=MissionRewardLogCSVDownloader.file_prefix,
                 query_params={"id": ",".join(map(str, sorted(ids)))},
             )
@@ -85,3 +90,44 @@ class MissionRewardLogAdmin(admin.ModelAdmin):
             "changelist_url": reverse("admin:reward_logs_missionrewardlog_changelist"),
         }
         return TemplateResponse(request, "admin/reward_logs/export_progress.html", context)
+
+
+class PaidTotalsRow(Protocol):
+    """A Mission or Reward row annotated by reward_log_paid_totals()."""
+
+    paid_count: int
+    paid_point: int
+
+
+class PaidTotalsColumns:
+    """The `paid_count` and `paid_point` columns of rows annotated by reward_log_paid_totals()."""
+
+    @admin.display(description="rewards paid", ordering="paid_count")
+    def paid_count(self, row: PaidTotalsRow) -> int:
+        return row.paid_count
+
+    @admin.display(description="points paid", ordering="paid_point")
+    def paid_point(self, row: PaidTotalsRow) -> str:
+        return f"{row.paid_point:,}"
+
+
+# Reward logs point at missions and rewards, so this app adds their paid totals to the
+# missions admin; the missions app itself knows nothing of reward logs.
+admin.site.unregister(Mission)
+admin.site.unregister(Reward)
+
+
+@admin.register(Mission)
+class MissionWithPaidTotalsAdmin(PaidTotalsColumns, MissionAdmin):
+    list_display = (*MissionAdmin.list_display, "paid_count", "paid_point")
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Mission]:
+        return super().get_queryset(request).annotate(**reward_log_paid_totals(per="mission"))
+
+
+@admin.register(Reward)
+class RewardWithPaidTotalsAdmin(PaidTotalsColumns, RewardAdmin):
+    list_display = (*RewardAdmin.list_display, "paid_count", "paid_point")
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Reward]:
+        return super().get_queryset(request).annotate(**reward_log_paid_totals(per="reward"))

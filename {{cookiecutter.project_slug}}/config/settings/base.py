@@ -7,6 +7,7 @@ only what differs.
 
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import environ
 from celery.schedules import crontab
@@ -33,6 +34,7 @@ INSTALLED_APPS = [
     "corsheaders",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "apps.common",
     "apps.users",
 {%- if cookiecutter.include_example_apps == "y" %}
@@ -182,6 +184,11 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "{{ cookiecutter.description }}",
     "VERSION": "{{ cookiecutter.version }}",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI and Redoc from drf-spectacular-sidecar's static files, not a CDN: the docs
+    # work on an internal network.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 # Celery: Redis as broker when a URL is set; otherwise a broker on the local file system,
@@ -235,7 +242,7 @@ EXPORTS_ROW_LIMIT = env.int("EXPORTS_ROW_LIMIT", default=100_000)
 # Longer than the slowest step without progress (the row count, the final upload).
 EXPORTS_STALE_AFTER = timedelta(seconds=env.int("EXPORTS_STALE_AFTER_SECONDS", default=300))
 
-LOGGING = {
+LOGGING: dict[str, Any] = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {

@@ -90,7 +90,7 @@ def export_streaming(queryset: QuerySet, directory: Path) -> Callable[[], Path]:
     response = _downloader(queryset).get_result_as_streaming_response()
     path = directory / "streaming.csv"
     with path.open("wb") as file:
-        for chunk in response.streaming_content:
+        for chunk in response:
             file.write(chunk)
     return lambda: path
 
@@ -98,10 +98,13 @@ def export_streaming(queryset: QuerySet, directory: Path) -> Callable[[], Path]:
 def export_s3(queryset: QuerySet, directory: Path) -> Callable[[], Path]:
     downloader = _downloader(queryset)
     downloader.get_result_as_download_url()
+    key = downloader.file_key
+    if key is None:
+        raise CommandError("The S3 export recorded no file key.")
 
     def fetch() -> Path:
         path = directory / "s3.csv"
-        S3ClientService().client.download_file(BUCKET, downloader.file_key, str(path))
+        S3ClientService().client.download_file(BUCKET, key, str(path))
         return path
 
     return fetch
@@ -109,7 +112,10 @@ def export_s3(queryset: QuerySet, directory: Path) -> Callable[[], Path]:
 
 def export_floor(queryset: QuerySet, directory: Path) -> Callable[[], Path]:
     downloader = _downloader(queryset)
-    lookups = [column.lookup for column in downloader.column_plan.columns]
+    columns = downloader.column_plan.columns
+    lookups = [column.lookup for column in columns if column.lookup]
+    if len(lookups) != len(columns):
+        raise CommandError("The floor reads every column straight from the database.")
     rows = queryset.order_by(*downloader.ordering_fields).values_list(*lookups)
     path = directory / "floor.csv"
     with path.open("w", encoding="utf-8", newline="") as file:
