@@ -33,9 +33,9 @@ class MissionCursorPagination(CursorPagination):
         if page and cursor is not None and cursor.position is not None and not cursor.reverse:
             before = self._numbered_rows_before(queryset, cursor.position)
             for mission in page:
-                # `number` is the annotation of mission_list(), which the stubs cannot see.
-                if mission.number is not None:  # type: ignore[attr-defined]
-                    mission.number += before  # type: ignore[attr-defined]
+                # `number` is the annotation of mission_list().
+                if mission.number is not None:
+                    mission.number += before
         return page
 
     def _numbered_rows_before(self, queryset: QuerySet[Mission], position: str | int) -> int:
@@ -63,7 +63,7 @@ class MissionListPagination(BasePagination):
     def __init__(self) -> None:
         self.chosen: BasePagination = PageNumberPagination()
 
-    def paginate_queryset(
+    def paginate_queryset(  # type: ignore[override]  # paginates the missions' QuerySet only
         self, queryset: QuerySet[Mission], request: Request, view: APIView | None = None
     ) -> list[Any] | None:
         mode = request.query_params.get("pagination", "page")

@@ -6,6 +6,8 @@ The export tests use these instead of the example apps, which a project may swit
 
 import csv
 import io
+from collections.abc import Iterator
+from typing import cast
 
 import django_filters
 from django.contrib.auth import get_user_model
@@ -29,7 +31,7 @@ class JobFilter(django_filters.FilterSet):
 
     class Meta:
         model = ExportJob
-        fields = []
+        fields: list[str] = []
 
 
 class JobCSVSerializer(serializers.ModelSerializer):
@@ -119,7 +121,7 @@ def job_list() -> QuerySet[ExportJob]:
 
 def streamed(response: StreamingHttpResponse) -> bytes:
     assert response.status_code == 200, response.content
-    return b"".join(response.streaming_content)
+    return b"".join(cast(Iterator[bytes], response.streaming_content))
 
 
 def csv_rows(content: bytes) -> list[list[str]]:

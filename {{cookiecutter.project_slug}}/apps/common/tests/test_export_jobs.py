@@ -57,6 +57,8 @@ def test_the_task_runs_the_job_and_records_its_file_but_stores_no_result(
     assert job.status == ExportJob.Status.SUCCEEDED
     assert (job.row_count, job.skipped_rows, job.progress, job.total) == (4, 0, 4, 4)
     assert job.celery_task_id == "task-42"
+    assert job.started_at is not None
+    assert job.finished_at is not None
     assert job.started_at <= job.finished_at
     assert job.file_bucket == settings.EXPORTS_S3_BUCKET
     assert job.file_key.endswith("/" + job.file_name)
