@@ -3,7 +3,7 @@
 Pure and offline: it renders nothing new from the network, installs nothing, runs nothing.
 """
 
-import secrets
+import runpy
 import shutil
 from pathlib import Path
 
@@ -28,11 +28,9 @@ def remove(relative_paths: list[str]) -> None:
 
 
 def write_local_env() -> None:
-    """Copy .env.example to .env with a fresh secret key; .env is git-ignored."""
-    example = (PROJECT / ".env.example").read_text()
-    key = secrets.token_urlsafe(50)
-    env = example.replace("DJANGO_SECRET_KEY=change-me", f"DJANGO_SECRET_KEY={key}")
-    (PROJECT / ".env").write_text(env)
+    """.env with a fresh secret key, by the project's own script (the one `make setup` runs)."""
+    script = runpy.run_path(str(PROJECT / "scripts" / "write_local_env.py"))
+    script["write_local_env"](PROJECT)
 
 
 def main() -> None:
