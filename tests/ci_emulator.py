@@ -42,6 +42,7 @@ class Job:
     service_images: list[str]
     service_hosts: set[str]
     steps: list[Step]
+    coverage_pattern: str | None = None  # GitLab's `coverage:` regex, read from the job's log
 
 
 @dataclass
@@ -112,7 +113,8 @@ def gitlab_jobs(config_file: Path, project_dir: Path) -> list[Job]:
         commands = [*job.get("before_script", default.get("before_script", [])), *job["script"]]
         may_fail = bool(job.get("allow_failure", False))
         steps = [Step(command, command, env, may_fail) for command in commands]
-        jobs.append(Job(name, image.split(":", 1)[1], [s["name"] for s in services], hosts, steps))
+        service_images = [s["name"] for s in services]
+        jobs.append(Job(name, image.split(":", 1)[1], service_images, hosts, steps, job.get("coverage")))
     return jobs
 
 

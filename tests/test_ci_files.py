@@ -9,6 +9,8 @@ except a step the CI file itself allows to fail, which is reported.
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from tests.ci_emulator import Job, github_jobs, gitlab_jobs, run_job
@@ -66,3 +68,6 @@ def test_ci_file_runs_as_written_in_a_fresh_clone(
     assert "Required test coverage of" in ran["make coverage"].output
     test_job = next(job for job, result in results if result.step.command == "make coverage")
     assert {"postgres", "redis"} <= {image.split(":")[0] for image in test_job.service_images}
+    if test_job.coverage_pattern:
+        pattern = test_job.coverage_pattern.strip("/")
+        assert re.search(pattern, ran["make coverage"].output, re.MULTILINE), f"{pattern} finds no total"
