@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tools.interpreters import MissingInterpreter, find_interpreter
+from tools.interpreters import DEFAULT_PYTHON_VERSION, MissingInterpreter, find_interpreter
 from tools.project import bake, ensure_project_venv
 
 POSTGRES_URL = os.environ.get("TEMPLATE_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres")
@@ -44,28 +44,31 @@ def run(args: list[str], cwd: Path, env: dict[str, str] | None = None, timeout: 
 
 
 @pytest.fixture(scope="session")
-def project_python(tmp_path_factory) -> Path:
-    """The default Python's shared virtualenv, with the default bake's lock installed."""
-    return ensure_project_venv(bake(tmp_path_factory.mktemp("venv-bake")))
-
-
-@pytest.fixture(scope="session")
 def python_for(tmp_path_factory):
     """`python_for("3.12")`: that version's shared virtualenv python (installed from the lock once).
 
     Skips, naming the version and where it looked, when this machine has no such interpreter.
     """
 
+    pythons: dict[str, Path] = {}
+
     def venv_python(version: str) -> Path:
         try:
             find_interpreter(version)
         except MissingInterpreter as missing:
             pytest.skip(f"Python {version} not tested: {missing}")
-        return ensure_project_venv(
-            bake(tmp_path_factory.mktemp(f"venv-bake-py{version}"), python_version=version), version
-        )
+        if version not in pythons:
+            project = bake(tmp_path_factory.mktemp(f"venv-bake-py{version}"), python_version=version)
+            pythons[version] = ensure_project_venv(project, version)
+        return pythons[version]
 
     return venv_python
+
+
+@pytest.fixture(scope="session")
+def project_python(python_for) -> Path:
+    """The default Python's shared virtualenv, with the default bake's lock installed."""
+    return python_for(DEFAULT_PYTHON_VERSION)
 
 
 @pytest.fixture(scope="session")

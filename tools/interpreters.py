@@ -43,15 +43,20 @@ def interpreter_candidates(version: str) -> list[Path]:
     return [*newest_first, *([Path(on_path)] if on_path else [])]
 
 
+def full_version(interpreter: Path) -> str:
+    """What the interpreter says it is ("3.12.1"); empty when it does not run."""
+    probe = subprocess.run(
+        [str(interpreter), "-c", "import platform; print(platform.python_version())"],
+        capture_output=True,
+        text=True,
+    )
+    return probe.stdout.strip() if probe.returncode == 0 else ""
+
+
 def find_interpreter(version: str) -> Path:
     """A Python `version` ("3.12") interpreter that runs and says it is that version."""
     for candidate in interpreter_candidates(version):
-        probe = subprocess.run(
-            [str(candidate), "-c", "import sys; print('%d.%d' % sys.version_info[:2])"],
-            capture_output=True,
-            text=True,
-        )
-        if probe.returncode == 0 and probe.stdout.strip() == version:
+        if full_version(candidate).startswith(f"{version}."):
             return candidate
     raise MissingInterpreter(
         f"no Python {version} interpreter: looked for {pyenv_root()}/versions/{version}.*/bin/python "

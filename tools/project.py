@@ -18,7 +18,7 @@ from pathlib import Path
 
 from cookiecutter.main import cookiecutter
 
-from tools.interpreters import DEFAULT_PYTHON_VERSION, TEMPLATE_DIR, find_interpreter
+from tools.interpreters import DEFAULT_PYTHON_VERSION, TEMPLATE_DIR, find_interpreter, full_version
 
 CACHE_DIR = TEMPLATE_DIR / ".cache"
 LOCK_FILE = "requirements-dev.txt"
@@ -50,15 +50,18 @@ def ensure_project_venv(project_dir: Path, python_version: str = DEFAULT_PYTHON_
     """The python of a virtualenv holding the baked project's locked dependencies.
 
     One virtualenv per Python version under .cache/, made by the project's own `make install`
-    (so from its lock) and rebuilt from scratch when the lock or the interpreter changes. Only
-    the dependencies are installed, not the project itself, so one virtualenv serves every
-    bake of that version (each runs from its own folder, which is first on sys.path).
+    (so from its lock) and rebuilt from scratch when the lock or the interpreter's x.y.z
+    changes. Only the dependencies are installed, not the project itself, so one virtualenv
+    serves every bake of that version (each runs from its own folder, first on sys.path).
     """
     interpreter = find_interpreter(python_version)
     venv_dir = CACHE_DIR / f"project-venv-py{python_version}"
     python = venv_dir / "bin" / "python"
-    lock_hash = hashlib.sha256((project_dir / LOCK_FILE).read_bytes()).hexdigest()
-    fingerprint = f"{lock_hash} {interpreter.resolve()}"
+    # The pins only: uv's "# via" comments name the project, which differs from bake to bake.
+    lock_lines = (project_dir / LOCK_FILE).read_text().splitlines()
+    pins = "\n".join(line for line in lock_lines if not line.lstrip().startswith("#"))
+    lock_hash = hashlib.sha256(pins.encode()).hexdigest()
+    fingerprint = f"{lock_hash} Python {full_version(interpreter)}"
     marker = venv_dir / "fingerprint"
     with exclusive(CACHE_DIR / f"project-venv-py{python_version}.lock"):
         if marker.exists() and marker.read_text() == fingerprint and python.exists():
