@@ -45,7 +45,7 @@ def main() -> None:
     print(
         "\n{{ cookiecutter.project_name }} is ready in {{ cookiecutter.project_slug }}/. Next:\n"
         "  cd {{ cookiecutter.project_slug }}\n"
-        "  make setup      # virtualenv, dependencies, migrations\n"
+        "  make setup      # virtualenv from the lock, migrations\n"
         "  make run        # http://127.0.0.1:8000/admin/ and /api/docs/\n"
         "  make test\n"
     )

@@ -2,7 +2,7 @@
 
 `.env` is never read here, so its DATABASE_URL and REDIS_URL (a developer's own data) never
 reach a test run. `make test` runs on in-memory SQLite with a local-memory cache, and tasks
-run eagerly. Only TEST_DATABASE_URL and TEST_REDIS_URL (`make test-services`, the CI) move the
+run eagerly. Only TEST_DATABASE_URL and TEST_REDIS_URL (`make test-services` sets them) move the
 suite to PostgreSQL and Redis; pytest-django creates and drops its own `test_<name>` database
 there, and the Redis URL names a database number the tests may flush. S3 is always moto's
 in-process mock (`mock_aws`).
