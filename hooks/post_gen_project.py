@@ -7,7 +7,7 @@ command it runs is a local `git` that reads the template checkout's commit.
 
 import json
 import os
-import secrets
+import runpy
 import shutil
 import subprocess
 from pathlib import Path
@@ -37,11 +37,9 @@ def remove(relative_paths: list[str]) -> None:
 
 
 def write_local_env() -> None:
-    """Copy .env.example to .env with a fresh secret key; .env is git-ignored."""
-    example = (PROJECT / ".env.example").read_text()
-    key = secrets.token_urlsafe(50)
-    env = example.replace("DJANGO_SECRET_KEY=change-me", f"DJANGO_SECRET_KEY={key}")
-    (PROJECT / ".env").write_text(env)
+    """.env with a fresh secret key, by the project's own script (the one `make setup` runs)."""
+    script = runpy.run_path(str(PROJECT / "scripts" / "write_local_env.py"))
+    script["write_local_env"](PROJECT)
 
 
 def template_checkout() -> Path | None:
@@ -109,7 +107,7 @@ def main() -> None:
     print(
         "\n{{ cookiecutter.project_name }} is ready in {{ cookiecutter.project_slug }}/. Next:\n"
         "  cd {{ cookiecutter.project_slug }}\n"
-        "  make setup      # virtualenv, dependencies, migrations\n"
+        "  make setup      # virtualenv from the lock, migrations\n"
         "  make run        # http://127.0.0.1:8000/admin/ and /api/docs/\n"
         "  make test\n"
     )
