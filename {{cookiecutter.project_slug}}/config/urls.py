@@ -1,8 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView
 
-from apps.common.views import RedocView
+from apps.common.views import RedocView, SwaggerView
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -14,7 +14,7 @@ urlpatterns = [
     path("api/reward-logs/", include("apps.reward_logs.urls")),
 {%- endif %}
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
+    path("api/docs/", SwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     path("api/redoc/", RedocView.as_view(url_name="schema"), name="redoc"),
 ]
 

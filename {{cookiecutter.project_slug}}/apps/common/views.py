@@ -1,7 +1,10 @@
+from csp.constants import SELF, UNSAFE_INLINE
+from csp.decorators import csp_replace
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils.decorators import method_decorator
 from django.views.defaults import page_not_found
 from drf_spectacular.utils import extend_schema, inline_serializer
-from drf_spectacular.views import SpectacularRedocView
+from drf_spectacular.views import SpectacularRedocView, SpectacularSwaggerSplitView
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
@@ -35,10 +38,23 @@ class HealthView(APIView):
         )
 
 
+@method_decorator(csp_replace({"style-src": [SELF, UNSAFE_INLINE]}), name="dispatch")
 class RedocView(SpectacularRedocView):
-    """Redoc with every asset served by the project itself (no web fonts from Google)."""
+    """Redoc with every asset served by the project itself (no web fonts from Google).
+
+    Redoc writes its styles into `<style>` elements from its script as it loads, before any
+    nonce could reach them, so this page alone allows inline styles. Scripts stay as strict as
+    everywhere: this server's, or inline with the response's nonce.
+    """
 
     template_name = "common/redoc.html"
+
+
+class SwaggerView(SpectacularSwaggerSplitView):
+    """Swagger UI whose script is a URL of its own, so the Content Security Policy needs no
+    inline script; the page's inline style carries the response's nonce."""
+
+    template_name = "common/swagger_ui.html"
 
 
 def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
