@@ -97,4 +97,4 @@ def test_the_schema_takes_the_query_parameters_from_the_filterset_without_warnin
         parameters = {parameter["name"] for parameter in operations[method]["parameters"]}
         assert parameters == {"status", "min_progress", "statuses", "name"}
     assert list(operations["get"]["responses"]["200"]["content"]) == ["text/csv"]
-    assert set(operations["post"]["responses"]) == {"202", "400", "401", "403", "429"}
+    assert set(operations["post"]["responses"]) == {"202", "400", "401", "403", "414", "429"}
