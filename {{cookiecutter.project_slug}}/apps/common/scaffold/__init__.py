@@ -168,9 +168,11 @@ def _tidy(app_dir: Path, base_dir: Path) -> None:
     """
     if importlib.util.find_spec("ruff") is None:
         return
-    for command in (["check", "--fix", "--select", "I", "--quiet"], ["format", "--quiet"]):
+    for command in (["check", "--fix", "--select", "I"], ["format"]):
         subprocess.run(  # noqa: S603 - this interpreter, fixed arguments
-            [sys.executable, "-m", "ruff", *command, str(app_dir)], cwd=base_dir, check=True
+            [sys.executable, "-m", "ruff", *command, "--quiet", "--no-cache", str(app_dir)],
+            cwd=base_dir,
+            check=True,
         )
 
 
