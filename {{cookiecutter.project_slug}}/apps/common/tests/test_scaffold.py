@@ -21,6 +21,9 @@ from apps.common.scaffold import (
     scaffold_app,
 )
 
+# A name no app of this project has (the project's own apps may be called anything else).
+NEW_APP = "scaffold_probe"
+
 
 @pytest.fixture
 def project(tmp_path: Path, settings) -> Path:
@@ -71,7 +74,7 @@ def test_common_and_users_already_exist():
 
 def test_a_bad_model_name_is_refused(project):
     with pytest.raises(CommandError, match="'order' is not a valid model name"):
-        call_command("startapp_backoffice", "orders", "--model", "order")
+        call_command("startapp_backoffice", NEW_APP, "--model", "order")
 
 
 def test_a_registration_file_without_its_marker_stops_everything(project):
@@ -80,7 +83,7 @@ def test_a_registration_file_without_its_marker_stops_everything(project):
     before = snapshot(project)
 
     with pytest.raises(CommandError, match=r"config/urls\.py has no"):
-        call_command("startapp_backoffice", "orders")
+        call_command("startapp_backoffice", NEW_APP)
 
     assert snapshot(project) == before
 
@@ -88,11 +91,11 @@ def test_a_registration_file_without_its_marker_stops_everything(project):
 def test_a_failed_migration_step_puts_every_file_back(project):
     before = snapshot(project)  # no manage.py here: makemigrations fails
 
-    with pytest.raises(CommandError, match="makemigrations orders failed; nothing was kept"):
-        call_command("startapp_backoffice", "orders")
+    with pytest.raises(CommandError, match=f"makemigrations {NEW_APP} failed; nothing was kept"):
+        call_command("startapp_backoffice", NEW_APP)
 
     assert snapshot(project) == before
-    assert not (project / "apps" / "orders").exists()
+    assert not (project / "apps" / NEW_APP).exists()
 
 
 @pytest.mark.parametrize(
