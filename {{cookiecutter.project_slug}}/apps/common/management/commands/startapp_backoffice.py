@@ -34,6 +34,6 @@ class Command(BaseCommand):
         app = options["name"]
         self.stdout.write(f"Created apps/{app}/ ({len(written)} files), registered and migrated.")
         self.stdout.write(
-            f"Next: the model's fields (apps/{app}/models.py) and the API and CSV columns "
+            f"Next: the model's fields (apps/{app}/models.py) and the columns "
             f"(apps/{app}/serializers.py); docs/adding-an-app.md has the steps."
         )
