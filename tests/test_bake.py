@@ -45,7 +45,8 @@ FEATURE_WORDS = {
 }
 # The dev lock pins moto's dependency `docker` (a PyPI package), which is not the Docker feature.
 FEATURE_WORD_EXEMPT = {"docker": {"requirements-dev.txt"}}
-# Django templates are copied without rendering, so their {{ }} and {% %} are Django's own.
+# Django templates (HTML pages, and `make app`'s *.py-tpl) are copied without rendering, so their
+# {{ }} and {% %} are Django's own.
 UNRENDERED = re.compile(r"\{\{|\{%|cookiecutter")
 # cruft's record of the bake: the answers by name ("use_docker": "n") under a "cookiecutter" key.
 CRUFT_STATE = ".cruft.json"
@@ -93,7 +94,7 @@ def test_bake_combination_renders_cleanly_and_passes_its_checks(tmp_path, projec
         assert not UNRENDERED.search(str(relative)), f"unrendered file name {relative}"
         if str(relative) == CRUFT_STATE:
             continue
-        if "templates" in relative.parts and path.suffix == ".html":
+        if ("templates" in relative.parts and path.suffix == ".html") or path.suffix == ".py-tpl":
             assert "cookiecutter" not in path.read_text(), f"unrendered text in {relative}"
             continue
         match = (UNRENDERED_JINJA if str(relative) in LOCK_FILES else UNRENDERED).search(path.read_text())

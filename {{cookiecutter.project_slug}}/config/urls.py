@@ -13,6 +13,7 @@ urlpatterns = [
     path("api/missions/", include("apps.missions.urls")),
     path("api/reward-logs/", include("apps.reward_logs.urls")),
 {%- endif %}
+    # make app: new apps go above this line.
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     path("api/redoc/", RedocView.as_view(url_name="schema"), name="redoc"),

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "apps.missions",
     "apps.reward_logs",
 {%- endif %}
+    # make app: new apps go above this line.
 ]
 
 MIDDLEWARE = [
