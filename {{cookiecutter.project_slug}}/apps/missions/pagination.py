@@ -1,6 +1,7 @@
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import BasePagination
 from rest_framework.request import Request
@@ -68,7 +69,9 @@ class MissionListPagination(BasePagination):
     ) -> list[Any] | None:
         mode = request.query_params.get("pagination", "page")
         if mode not in self.modes:
-            raise ValidationError({"pagination": [f"Use one of: {', '.join(self.modes)}."]})
+            raise ValidationError(
+                {"pagination": [_("Use one of: %(modes)s.") % {"modes": ", ".join(self.modes)}]}
+            )
         self.chosen = self.modes[mode]()
         return self.chosen.paginate_queryset(queryset, request, view)
 

@@ -1,6 +1,7 @@
 from collections.abc import Sequence
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -123,7 +124,7 @@ class MissionDetailApi(APIView):
     def get_object(self, mission_id: int) -> Mission:
         mission = mission_get(mission_id=mission_id)
         if mission is None:
-            raise NotFound("No such mission.")
+            raise NotFound(_("No such mission."))
         return mission
 
     def mission_response(self, mission: Mission) -> Response:
