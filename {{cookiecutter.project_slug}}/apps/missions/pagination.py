@@ -81,7 +81,7 @@ class MissionListPagination(BasePagination):
     def get_paginated_response_schema(self, schema: dict[str, Any]) -> dict[str, Any]:
         page = PageNumberPagination().get_paginated_response_schema(schema)
         page["required"] = ["results"]
-        page["properties"]["count"]["description"] = "On page-number pages only."
+        page["properties"]["count"]["description"] = _("On page-number pages only.")
         return page
 
     def get_schema_operation_parameters(self, view: APIView) -> list[dict[str, Any]]:
@@ -89,7 +89,7 @@ class MissionListPagination(BasePagination):
             "name": "pagination",
             "required": False,
             "in": "query",
-            "description": "page (the default) or cursor",
+            "description": _("page (the default) or cursor"),
             "schema": {"type": "string", "enum": list(self.modes)},
         }
         page = PageNumberPagination().get_schema_operation_parameters(view)
