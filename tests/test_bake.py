@@ -61,6 +61,13 @@ def matrix_id(answers: dict[str, str]) -> str:
     )
 
 
+def text_of(path: Path) -> str:
+    """A file's text; a compiled catalogue (.mo) is binary, with its messages in UTF-8."""
+    if path.suffix == ".mo":
+        return path.read_bytes().decode("utf-8", errors="replace")
+    return path.read_text()
+
+
 def project_files(project: Path) -> list[Path]:
     return [path for path in project.rglob("*") if path.is_file() and "__pycache__" not in path.parts]
 
@@ -97,7 +104,7 @@ def test_bake_combination_renders_cleanly_and_passes_its_checks(tmp_path, projec
         if ("templates" in relative.parts and path.suffix == ".html") or path.suffix == ".py-tpl":
             assert "cookiecutter" not in path.read_text(), f"unrendered text in {relative}"
             continue
-        match = (UNRENDERED_JINJA if str(relative) in LOCK_FILES else UNRENDERED).search(path.read_text())
+        match = (UNRENDERED_JINJA if str(relative) in LOCK_FILES else UNRENDERED).search(text_of(path))
         assert match is None, f"unrendered {match.group()!r} in {relative}"
 
     for feature, on in features_on(answers).items():
@@ -108,7 +115,7 @@ def test_bake_combination_renders_cleanly_and_passes_its_checks(tmp_path, projec
                 relative = str(path.relative_to(project))
                 if relative == CRUFT_STATE or relative in FEATURE_WORD_EXEMPT.get(feature, set()):
                     continue
-                found = FEATURE_WORDS[feature].search(path.read_text())
+                found = FEATURE_WORDS[feature].search(text_of(path))
                 assert found is None, f"{path.relative_to(project)} mentions {found.group()!r}"
 
     cruft_state = json.loads((project / CRUFT_STATE).read_text())

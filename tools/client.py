@@ -63,10 +63,15 @@ class ApiClient:
     def cookie(self, name: str) -> str | None:
         return next((cookie.value for cookie in self.cookies if cookie.name == name), None)
 
-    def request(self, method: str, url: str, data: Any = None, timeout: float = 60) -> Response:
+    def request(
+        self, method: str, url: str, data: Any = None, timeout: float = 60, language: str | None = None
+    ) -> Response:
+        """`language`: sent as Accept-Language; without it the server's own language applies."""
         if url.startswith("/"):
             url = self.base_url + url
         headers = {"Accept": "application/json, text/csv, */*"}
+        if language is not None:
+            headers["Accept-Language"] = language
         body = None
         open_url = urllib.request.urlopen
         if self.session and url.startswith(self.base_url):

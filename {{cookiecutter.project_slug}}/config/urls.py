@@ -4,6 +4,9 @@ from drf_spectacular.views import SpectacularAPIView
 
 from apps.common.views import RedocView, SwaggerView
 
+# The admin names the project (Django's own header says "Django administration").
+admin.site.site_header = admin.site.site_title = "{{ cookiecutter.project_name }}"
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("apps.common.urls")),

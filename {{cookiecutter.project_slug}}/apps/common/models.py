@@ -1,12 +1,13 @@
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class BaseModel(models.Model):
     """Creation and update timestamps for every table; `created_at` is indexed for date filters."""
 
-    created_at = models.DateTimeField("created at", auto_now_add=True, db_index=True)
-    updated_at = models.DateTimeField("updated at", auto_now=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
         abstract = True
@@ -17,36 +18,43 @@ class ExportJob(BaseModel):
 
     A job is created `pending`; the task claims it (`running`) and ends it `succeeded` or
     `failed`, by conditional updates only (see `apps.common.exports.jobs`). Its row holds its
-    progress while it runs, and the final figures.
+    progress while it runs, and the final figures. A failure is stored as a code and its
+    parameters (`apps.common.exports.failures`), rendered in each reader's language.
     """
 
     class Status(models.TextChoices):
-        PENDING = "pending", "Pending"
-        RUNNING = "running", "Running"
-        SUCCEEDED = "succeeded", "Succeeded"
-        FAILED = "failed", "Failed"
+        PENDING = "pending", _("Pending")
+        RUNNING = "running", _("Running")
+        SUCCEEDED = "succeeded", _("Succeeded")
+        FAILED = "failed", _("Failed")
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="export_jobs"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="export_jobs",
+        verbose_name=_("user"),
     )
-    export_name = models.CharField(max_length=100)
-    query_params = models.JSONField(default=dict, blank=True)
+    export_name = models.CharField(_("export name"), max_length=100)
+    query_params = models.JSONField(_("filters"), default=dict, blank=True)
     status = models.CharField(
-        max_length=16, choices=Status.choices, default=Status.PENDING, db_index=True
+        _("status"), max_length=16, choices=Status.choices, default=Status.PENDING, db_index=True
     )
-    progress = models.PositiveIntegerField(default=0)
-    total = models.PositiveIntegerField(default=0)
-    row_count = models.PositiveIntegerField(default=0)
-    skipped_rows = models.PositiveIntegerField(default=0)
-    file_bucket = models.CharField(max_length=63, blank=True)
-    file_key = models.CharField(max_length=1024, blank=True)
-    file_name = models.CharField(max_length=255, blank=True)
-    error_message = models.TextField(blank=True)
-    celery_task_id = models.CharField(max_length=255, blank=True)
-    started_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
+    progress = models.PositiveIntegerField(_("rows written"), default=0)
+    total = models.PositiveIntegerField(_("rows in the export"), default=0)
+    row_count = models.PositiveIntegerField(_("rows in the file"), default=0)
+    skipped_rows = models.PositiveIntegerField(_("rows skipped"), default=0)
+    file_bucket = models.CharField(_("S3 bucket"), max_length=63, blank=True)
+    file_key = models.CharField(_("S3 key"), max_length=1024, blank=True)
+    file_name = models.CharField(_("file name"), max_length=255, blank=True)
+    error_code = models.CharField(_("failure code"), max_length=32, blank=True)
+    error_params = models.JSONField(_("failure parameters"), default=dict, blank=True)
+    celery_task_id = models.CharField(_("Celery task id"), max_length=255, blank=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
     class Meta:
+        verbose_name = _("export job")
+        verbose_name_plural = _("export jobs")
         ordering = ["-created_at"]
         permissions = [("view_every_export", "Can see every user's export jobs and files")]
 

@@ -18,6 +18,7 @@ on each view:
 
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular import openapi
 from drf_spectacular.plumbing import ComponentRegistry
 from drf_spectacular.utils import inline_serializer
@@ -26,12 +27,12 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework_simplejwt.views import TokenViewBase
 
 ERROR_DESCRIPTIONS = {
-    "400": "Invalid input: `errors` names each parameter or field and what to fix.",
-    "401": "Not signed in, or the token is invalid or expired.",
-    "403": "Signed in, but not allowed to do this.",
-    "404": "Not found (or not yours).",
-    "414": "The query string is longer than the server accepts.",
-    "429": "Too many requests: retry after the `Retry-After` header's seconds.",
+    "400": _("Invalid input: `errors` names each parameter or field and what to fix."),
+    "401": _("Not signed in, or the token is invalid or expired."),
+    "403": _("Signed in, but not allowed to do this."),
+    "404": _("Not found (or not yours)."),
+    "414": _("The query string is longer than the server accepts."),
+    "429": _("Too many requests: retry after the `Retry-After` header's seconds."),
 }
 
 
@@ -41,11 +42,13 @@ ERROR_DESCRIPTIONS = {
 ErrorSerializer = inline_serializer(
     "Error",
     fields={
-        "detail": serializers.CharField(help_text="What went wrong, in one sentence."),
+        "detail": serializers.CharField(help_text=_("What went wrong, in one sentence.")),
         "errors": serializers.DictField(
             required=False,
-            help_text="Messages by parameter or field, or by item index in a batch: "
-            '{"2": {"ends_at": [...]}}.',
+            help_text=_(
+                "Messages by parameter or field, or by item index in a batch: "
+                '{"2": {"ends_at": [...]}}.'
+            ),
         ),
     },
 )

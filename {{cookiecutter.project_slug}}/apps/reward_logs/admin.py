@@ -5,6 +5,8 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponseBase
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from rest_framework.exceptions import ValidationError
 
 from apps.common.exceptions import ApplicationError, validation_error_text
@@ -34,7 +36,7 @@ class MissionRewardLogAdmin(admin.ModelAdmin):
     def get_queryset(self, request: HttpRequest) -> QuerySet[MissionRewardLog]:
         return reward_log_list()
 
-    @admin.action(description="Mark selected pending rewards as paid")
+    @admin.action(description=_("Mark selected pending rewards as paid"))
     def mark_paid(self, request: HttpRequest, queryset: QuerySet[MissionRewardLog]) -> None:
         paid, refused = 0, 0
         for reward_log in queryset:
@@ -45,10 +47,12 @@ class MissionRewardLogAdmin(admin.ModelAdmin):
             else:
                 paid += 1
         self.message_user(
-            request, f"{paid} paid; {refused} were not pending and stay as they were."
+            request,
+            gettext("%(paid)s paid; %(refused)s were not pending and stay as they were.")
+            % {"paid": paid, "refused": refused},
         )
 
-    @admin.action(description="Export selected rows as CSV")
+    @admin.action(description=_("Export selected rows as CSV"))
     def export_csv(
         self, request: HttpRequest, queryset: QuerySet[MissionRewardLog]
     ) -> HttpResponseBase | None:
@@ -59,7 +63,7 @@ class MissionRewardLogAdmin(admin.ModelAdmin):
             self.message_user(request, validation_error_text(error.detail), messages.ERROR)
             return None
 
-    @admin.action(description="Export selected rows as CSV in the background")
+    @admin.action(description=_("Export selected rows as CSV in the background"))
     def export_csv_async(
         self, request: HttpRequest, queryset: QuerySet[MissionRewardLog]
     ) -> HttpResponseBase | None:
@@ -68,7 +72,9 @@ class MissionRewardLogAdmin(admin.ModelAdmin):
         ids = list(queryset.order_by().values_list("pk", flat=True)[: limit + 1 if limit else None])
         if limit and len(ids) > limit:
             self.message_user(
-                request, f"Select at most {limit:,} rows for one export.", messages.ERROR
+                request,
+                gettext("Select at most %(limit)s rows for one export.") % {"limit": f"{limit:,}"},
+                messages.ERROR,
             )
             return None
         try:
@@ -83,7 +89,7 @@ class MissionRewardLogAdmin(admin.ModelAdmin):
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
-            "title": "CSV export",
+            "title": gettext("CSV export"),
             "job": job,
             "row_count": len(ids),
             "status_url": reverse("export-job-detail", args=[job.pk]),
@@ -102,11 +108,11 @@ class PaidTotalsRow(Protocol):
 class PaidTotalsColumns:
     """The `paid_count` and `paid_point` columns of rows annotated by reward_log_paid_totals()."""
 
-    @admin.display(description="rewards paid", ordering="paid_count")
+    @admin.display(description=_("rewards paid"), ordering="paid_count")
     def paid_count(self, row: PaidTotalsRow) -> int:
         return row.paid_count
 
-    @admin.display(description="points paid", ordering="paid_point")
+    @admin.display(description=_("points paid"), ordering="paid_point")
     def paid_point(self, row: PaidTotalsRow) -> str:
         return f"{row.paid_point:,}"
 

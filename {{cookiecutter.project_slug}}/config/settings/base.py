@@ -128,6 +128,9 @@ LANGUAGE_CODE = env("DJANGO_LANGUAGE_CODE", default="{{ cookiecutter.language_co
 TIME_ZONE = env("DJANGO_TIME_ZONE", default="{{ cookiecutter.timezone }}")
 USE_I18N = True
 USE_TZ = True
+# Our own strings are written in English and translated in `locale/` (the project's) and in each
+# app's `locale/` folder (found by Django by itself); `make messages` updates both.
+LOCALE_PATHS = [BASE_DIR / "locale"]
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"

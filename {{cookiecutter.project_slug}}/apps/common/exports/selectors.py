@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404
 
 from apps.common.models import ExportJob
 
+from .failures import failure_message
 from .s3 import S3ClientService
 
 # Superusers hold every permission; anyone else needs it granted (staff status is not enough).
@@ -48,7 +49,8 @@ def export_job_get_for_user(*, job_id: int, user: Any) -> ExportJob:
 
 
 def export_job_status(*, job: ExportJob) -> ExportJobStatus:
-    """Progress as the job's row holds it; a freshly signed short-lived link once succeeded."""
+    """Progress as the job's row holds it; a freshly signed short-lived link once succeeded; the
+    failure's message in the active language (the request's)."""
     progress, total = job.progress, job.total
     succeeded = job.status == ExportJob.Status.SUCCEEDED
     percent = 100 if succeeded else min(99, progress * 100 // total) if total else 0
@@ -69,7 +71,7 @@ def export_job_status(*, job: ExportJob) -> ExportJobStatus:
         percent=percent,
         row_count=job.row_count,
         skipped_rows=job.skipped_rows,
-        error=job.error_message or None,
+        error=failure_message(job.error_code, job.error_params) if job.error_code else None,
         created_at=job.created_at,
         finished_at=job.finished_at,
         download_url=download_url,

@@ -11,6 +11,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db.models import QuerySet
 from django.http import StreamingHttpResponse
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from django_filters import FilterSet
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.openapi import AutoSchema
@@ -95,7 +96,7 @@ class ExportApi(APIView):
         return self.queryset()
 
     @extend_schema(
-        responses={(200, "text/csv"): OpenApiResponse(OpenApiTypes.BINARY, "The CSV file.")}
+        responses={(200, "text/csv"): OpenApiResponse(OpenApiTypes.BINARY, _("The CSV file."))}
     )
     def get(self, request: Request) -> StreamingHttpResponse:
         downloader = self.get_downloader_class()(
@@ -123,7 +124,7 @@ class ExportJobDetailView(APIView):
     """An export job's state and progress, for its owner (or a user allowed to see every
     export); a 404 for anyone else, as for a job that does not exist."""
 
-    @extend_schema(responses=ExportJobStatusSerializer, summary="Status of an export job")
+    @extend_schema(responses=ExportJobStatusSerializer, summary=_("Status of an export job"))
     def get(self, request: Request, pk: int) -> Response:
         job = export_job_get_for_user(job_id=pk, user=request.user)
         return Response(ExportJobStatusSerializer(export_job_status(job=job)).data)
