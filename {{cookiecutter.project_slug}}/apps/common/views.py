@@ -39,13 +39,24 @@ class HealthView(APIView):
         )
 
 
-@method_decorator(csp_replace({"style-src": [SELF, UNSAFE_INLINE]}), name="dispatch")
+# Redoc's footer always shows Redocly's logo, from their CDN (on a network without internet
+# access Redoc hides the image); that one image is allowed, nothing else from their host.
+REDOC_LOGO = "https://cdn.redoc.ly/redoc/logo-mini.svg"
+REDOC_POLICY = {
+    "style-src": [SELF, UNSAFE_INLINE],
+    "worker-src": [SELF, "blob:"],
+    "img-src": [SELF, "data:", REDOC_LOGO],
+}
+
+
+@method_decorator(csp_replace(REDOC_POLICY), name="dispatch")
 class RedocView(SpectacularRedocView):
     """Redoc with every asset served by the project itself (no web fonts from Google).
 
     Redoc writes its styles into `<style>` elements from its script as it loads, before any
-    nonce could reach them, so this page alone allows inline styles. Scripts stay as strict as
-    everywhere: this server's, or inline with the response's nonce.
+    nonce could reach them, so this page alone allows inline styles; its search index runs in a
+    worker it creates from a `blob:` URL. Scripts stay as strict as everywhere: this server's,
+    or inline with the response's nonce.
     """
 
     template_name = "common/redoc.html"

@@ -44,8 +44,13 @@ def test_redoc_runs_its_one_inline_script_by_nonce_and_may_add_styles(client):
     response = client.get("/api/redoc/")
     directives = policy(response)
 
-    assert f'<script nonce="{nonce(directives["script-src"])}">' in response.content.decode()
+    html = response.content.decode()
+
+    assert f'<script nonce="{nonce(directives["script-src"])}">' in html
+    assert 'Redoc.init("/api/schema/", {},' in html  # no settings: an empty object, never None
     assert directives["style-src"] == "'self' 'unsafe-inline'"
+    assert directives["worker-src"] == "'self' blob:"
+    assert directives["img-src"] == "'self' data: https://cdn.redoc.ly/redoc/logo-mini.svg"
 
 
 def test_each_response_gets_a_new_nonce(client):
