@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class BaseModel(models.Model):
@@ -13,24 +14,33 @@ class BaseModel(models.Model):
 
 
 class ExportJob(BaseModel):
-    """One asynchronous CSV export a user asked for: its state, progress and file in S3.
+    """One asynchronous export a user asked for: its state, progress, format and file in S3.
 
     A job is created `pending`; the task claims it (`running`) and ends it `succeeded` or
-    `failed`, by conditional updates only (see `apps.common.exports.jobs`). Its row holds its
-    progress while it runs, and the final figures.
+    `failed`; its owner may cancel it while pending or running (`cancelled`). Every step is a
+    conditional update (see `apps.common.exports.jobs`). Its row holds its progress while it
+    runs, and the final figures.
     """
 
     class Status(models.TextChoices):
-        PENDING = "pending", "Pending"
-        RUNNING = "running", "Running"
-        SUCCEEDED = "succeeded", "Succeeded"
-        FAILED = "failed", "Failed"
+        PENDING = "pending", _("Pending")
+        RUNNING = "running", _("Running")
+        SUCCEEDED = "succeeded", _("Succeeded")
+        FAILED = "failed", _("Failed")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    class Format(models.TextChoices):
+        CSV = "csv", "CSV"
+        XLSX = "xlsx", "XLSX"
+
+    ACTIVE = (Status.PENDING, Status.RUNNING)
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="export_jobs"
     )
     export_name = models.CharField(max_length=100)
     query_params = models.JSONField(default=dict, blank=True)
+    file_format = models.CharField(max_length=8, choices=Format.choices, default=Format.CSV)
     status = models.CharField(
         max_length=16, choices=Status.choices, default=Status.PENDING, db_index=True
     )

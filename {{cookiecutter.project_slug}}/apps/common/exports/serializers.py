@@ -7,6 +7,7 @@ class ExportJobStatusSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     export_name = serializers.CharField()
     status = serializers.ChoiceField(choices=ExportJob.Status.choices)
+    format = serializers.ChoiceField(choices=ExportJob.Format.choices)
     progress = serializers.IntegerField(help_text="Rows written so far.")
     total = serializers.IntegerField(help_text="Rows in the export.")
     percent = serializers.IntegerField(
@@ -15,11 +16,15 @@ class ExportJobStatusSerializer(serializers.Serializer):
     row_count = serializers.IntegerField(help_text="Rows in the finished file.")
     skipped_rows = serializers.IntegerField(help_text="Rows left out because they failed.")
     error = serializers.CharField(allow_null=True, help_text="Why the export failed.")
+    file_name = serializers.CharField(allow_null=True, help_text="Once succeeded.")
     created_at = serializers.DateTimeField()
+    started_at = serializers.DateTimeField(allow_null=True)
     finished_at = serializers.DateTimeField(allow_null=True)
+    expires_at = serializers.DateTimeField(help_text="When the file is deleted.")
     download_url = serializers.URLField(
         allow_null=True,
-        help_text="Once succeeded: a freshly signed link, valid for a few minutes.",
+        help_text="Once succeeded, until it expires: a freshly signed link, valid for a few "
+        "minutes.",
     )
 
 

@@ -93,8 +93,14 @@ def test_the_schema_takes_the_query_parameters_from_the_filterset_without_warnin
     assert not GENERATOR_STATS
     operations = schema["paths"][EXPORT_URL]
     assert set(JobFilter.base_filters) == {"status", "min_progress", "statuses", "name"}
-    for method in ("get", "post"):
-        parameters = {parameter["name"] for parameter in operations[method]["parameters"]}
-        assert parameters == {"status", "min_progress", "statuses", "name"}
-    assert list(operations["get"]["responses"]["200"]["content"]) == ["text/csv"]
+    filters = {"status", "min_progress", "statuses", "name"}
+    get_parameters = {parameter["name"] for parameter in operations["get"]["parameters"]}
+    post_parameters = {parameter["name"] for parameter in operations["post"]["parameters"]}
+    assert get_parameters == {*filters, "format", "Prefer"}
+    assert post_parameters == {*filters, "format"}
+    assert list(operations["get"]["responses"]["200"]["content"]) == [
+        "text/csv",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ]
+    assert set(operations["get"]["responses"]) == {"200", "202", "400", "401", "403", "429"}
     assert set(operations["post"]["responses"]) == {"202", "400", "401", "403", "429"}

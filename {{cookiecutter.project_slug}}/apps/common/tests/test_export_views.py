@@ -22,7 +22,7 @@ def _status(client, job: ExportJob):
 
 
 @pytest.mark.django_db
-def test_owner_sees_a_pending_job(user, user_client):
+def test_owner_sees_a_pending_job(user, user_client, settings):
     job = ExportJobFactory(user=user, export_name="reward logs")
 
     response = _status(user_client, job)
@@ -33,17 +33,23 @@ def test_owner_sees_a_pending_job(user, user_client):
         "id": job.pk,
         "export_name": "reward logs",
         "status": "pending",
+        "format": "csv",
         "progress": 0,
         "total": 0,
         "percent": 0,
         "row_count": 0,
         "skipped_rows": 0,
         "error": None,
+        "file_name": None,
         "created_at": body["created_at"],
+        "started_at": None,
         "finished_at": None,
+        "expires_at": body["expires_at"],
         "download_url": None,
     }
     assert body["created_at"] == timezone.localtime(job.created_at).isoformat()
+    expires_at = timezone.localtime(job.created_at + settings.EXPORTS_RETENTION)
+    assert body["expires_at"] == expires_at.isoformat()
 
 
 @pytest.mark.django_db
@@ -201,7 +207,11 @@ def test_status_endpoint_is_documented_without_schema_warnings():
         "row_count",
         "skipped_rows",
         "error",
+        "format",
+        "file_name",
         "created_at",
+        "started_at",
         "finished_at",
+        "expires_at",
         "download_url",
     }
