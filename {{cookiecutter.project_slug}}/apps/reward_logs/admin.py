@@ -3,10 +3,13 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from rest_framework.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from rest_framework.exceptions import Throttled, ValidationError
 
 from apps.common.exceptions import ApplicationError, validation_error_text
 from apps.common.exports import export_job_start
+from apps.common.models import ExportJob
 
 from .exports import MissionRewardLogCSVDownloader
 from .models import MissionRewardLog
@@ -24,7 +27,7 @@ class MissionRewardLogAdmin(admin.ModelAdmin):
     ordering = REWARD_LOG_ORDERING
     # A large log table: skip the second COUNT(*) of the whole table on every page.
     show_full_result_count = False
-    actions = ("mark_paid", "export_csv", "export_csv_async")
+    actions = ("mark_paid", "export_csv", "export_xlsx", "export_csv_async", "export_xlsx_async")
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[MissionRewardLog]:
         return reward_log_list()
@@ -43,27 +46,53 @@ class MissionRewardLogAdmin(admin.ModelAdmin):
             request, f"{paid} paid; {refused} were not pending and stay as they were."
         )
 
-    @admin.action(description="Export selected rows as CSV")
+    @admin.action(description=gettext_lazy("Export selected rows as CSV"))
     def export_csv(
         self, request: HttpRequest, queryset: QuerySet[MissionRewardLog]
     ) -> HttpResponse | None:
-        downloader = MissionRewardLogCSVDownloader(user_id=request.user.pk, queryset=queryset)
+        return self._export_now(request, queryset, ExportJob.Format.CSV)
+
+    @admin.action(description=gettext_lazy("Export selected rows as XLSX"))
+    def export_xlsx(
+        self, request: HttpRequest, queryset: QuerySet[MissionRewardLog]
+    ) -> HttpResponse | None:
+        return self._export_now(request, queryset, ExportJob.Format.XLSX)
+
+    @admin.action(description=gettext_lazy("Export selected rows as CSV in the background"))
+    def export_csv_async(
+        self, request: HttpRequest, queryset: QuerySet[MissionRewardLog]
+    ) -> HttpResponse | None:
+        return self._export_in_background(request, queryset, ExportJob.Format.CSV)
+
+    @admin.action(description=gettext_lazy("Export selected rows as XLSX in the background"))
+    def export_xlsx_async(
+        self, request: HttpRequest, queryset: QuerySet[MissionRewardLog]
+    ) -> HttpResponse | None:
+        return self._export_in_background(request, queryset, ExportJob.Format.XLSX)
+
+    def _export_now(
+        self, request: HttpRequest, queryset: QuerySet[MissionRewardLog], file_format: str
+    ) -> HttpResponse | None:
+        downloader = MissionRewardLogCSVDownloader(
+            user_id=request.user.pk, queryset=queryset, file_format=file_format
+        )
         try:
             return downloader.get_result_as_streaming_response()
         except ValidationError as error:
             self.message_user(request, validation_error_text(error.detail), messages.ERROR)
             return None
 
-    @admin.action(description="Export selected rows as CSV in the background")
-    def export_csv_async(
-        self, request: HttpRequest, queryset: QuerySet[MissionRewardLog]
+    def _export_in_background(
+        self, request: HttpRequest, queryset: QuerySet[MissionRewardLog], file_format: str
     ) -> HttpResponse | None:
         # A job stores its rows as filter parameters: here, the selected ids (?id=1,2,3).
         limit = MissionRewardLogCSVDownloader.allow_row_limit
         ids = list(queryset.order_by().values_list("pk", flat=True)[: limit + 1 if limit else None])
         if limit and len(ids) > limit:
             self.message_user(
-                request, f"Select at most {limit:,} rows for one export.", messages.ERROR
+                request,
+                _("Select at most {limit:,} rows for one export.").format(limit=limit),
+                messages.ERROR,
             )
             return None
         try:
@@ -71,17 +100,22 @@ class MissionRewardLogAdmin(admin.ModelAdmin):
                 user=request.user,
                 export_name=MissionRewardLogCSVDownloader.file_prefix,
                 query_params={"id": ",".join(map(str, sorted(ids)))},
+                file_format=file_format,
             )
         except ValidationError as error:
             self.message_user(request, validation_error_text(error.detail), messages.ERROR)
             return None
+        except Throttled as error:
+            self.message_user(request, str(error.detail), messages.ERROR)
+            return None
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
-            "title": "CSV export",
+            "title": _("{format} export").format(format=job.get_file_format_display()),
             "job": job,
             "row_count": len(ids),
             "status_url": reverse("export-job-detail", args=[job.pk]),
+            "cancel_url": reverse("export-job-cancel", args=[job.pk]),
             "changelist_url": reverse("admin:reward_logs_missionrewardlog_changelist"),
         }
         return TemplateResponse(request, "admin/reward_logs/export_progress.html", context)
