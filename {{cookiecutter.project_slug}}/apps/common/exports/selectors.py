@@ -1,5 +1,6 @@
 """Reading export jobs: ownership, and the status a front end polls."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -58,7 +59,13 @@ def export_job_get_for_user(*, job_id: int, user: Any) -> ExportJob:
     return get_object_or_404(export_job_list_for_user(user=user), pk=job_id)
 
 
-def export_job_status(*, job: ExportJob) -> ExportJobStatus:
+def export_job_statuses(*, jobs: Iterable[ExportJob]) -> list[ExportJobStatus]:
+    """The status of each job, links signed by one S3 client."""
+    s3 = S3ClientService()
+    return [export_job_status(job=job, s3=s3) for job in jobs]
+
+
+def export_job_status(*, job: ExportJob, s3: S3ClientService | None = None) -> ExportJobStatus:
     """Progress as the job's row holds it; a freshly signed short-lived link once succeeded,
     until the retention task deletes the file (`expires_at`)."""
     progress, total = job.progress, job.total
@@ -67,7 +74,7 @@ def export_job_status(*, job: ExportJob) -> ExportJobStatus:
     expires_at = job.created_at + settings.EXPORTS_RETENTION
     download_url = None
     if succeeded and job.file_key and timezone.now() < expires_at:
-        download_url = S3ClientService().presigned_download_url(
+        download_url = (s3 or S3ClientService()).presigned_download_url(
             bucket=job.file_bucket,
             key=job.file_key,
             file_name=job.file_name,

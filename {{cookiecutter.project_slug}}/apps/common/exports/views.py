@@ -34,7 +34,12 @@ from apps.common.schema import AutoSchema, ErrorSerializer
 from .downloader import CSVDownloader
 from .formats import FILE_FORMATS, FORMAT_PARAM, XLSX_MEDIA_TYPE, FileFormat, requested_format
 from .registry import export_register
-from .selectors import export_job_get_for_user, export_job_list_own, export_job_status
+from .selectors import (
+    export_job_get_for_user,
+    export_job_list_own,
+    export_job_status,
+    export_job_statuses,
+)
 from .serializers import ExportJobStatusSerializer, ExportStartedSerializer
 from .services import export_job_cancel, export_job_start
 
@@ -220,7 +225,7 @@ class ExportJobListView(generics.ListAPIView):
     @extend_schema(summary="The caller's export jobs")
     def get(self, request: Request) -> Response:
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-        statuses = [export_job_status(job=job) for job in page or []]
+        statuses = export_job_statuses(jobs=page or [])
         return self.get_paginated_response(self.get_serializer(statuses, many=True).data)
 
 

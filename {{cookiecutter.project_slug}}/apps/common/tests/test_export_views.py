@@ -215,3 +215,34 @@ def test_status_endpoint_is_documented_without_schema_warnings():
         "expires_at",
         "download_url",
     }
+
+
+@pytest.mark.django_db
+def test_the_admin_lists_format_progress_and_a_fresh_link_and_cancels(client, s3, settings):
+    user = _granted(is_staff=True)
+    user.user_permissions.add(Permission.objects.get(codename="view_exportjob"))
+    client.force_login(user)
+    done = ExportJobFactory(
+        user=StaffUserFactory(),
+        status=ExportJob.Status.SUCCEEDED,
+        file_format="xlsx",
+        file_bucket=settings.EXPORTS_S3_BUCKET,
+        file_key="download/k/users.xlsx",
+        file_name="users.xlsx",
+    )
+    running = ExportJobFactory(user=done.user, status=ExportJob.Status.RUNNING)
+    changelist = reverse("admin:common_exportjob_changelist")
+
+    page = client.get(changelist, {"user__id__exact": done.user.pk}).content.decode()
+    response = client.post(
+        changelist,
+        {"action": "cancel", "_selected_action": [done.pk, running.pk]},
+        follow=True,
+    )
+
+    assert ">users.xlsx</a>" in page
+    assert "X-Amz-Signature=" in page
+    running.refresh_from_db()
+    done.refresh_from_db()
+    assert (running.status, done.status) == ("cancelled", "succeeded")
+    assert [str(m) for m in response.context["messages"]] == ["1 cancelled; 1 had already ended."]
