@@ -63,10 +63,17 @@ class ApiClient:
     def cookie(self, name: str) -> str | None:
         return next((cookie.value for cookie in self.cookies if cookie.name == name), None)
 
-    def request(self, method: str, url: str, data: Any = None, timeout: float = 60) -> Response:
+    def request(
+        self,
+        method: str,
+        url: str,
+        data: Any = None,
+        timeout: float = 60,
+        headers: dict[str, str] | None = None,
+    ) -> Response:
         if url.startswith("/"):
             url = self.base_url + url
-        headers = {"Accept": "application/json, text/csv, */*"}
+        headers = {"Accept": "application/json, text/csv, */*", **(headers or {})}
         body = None
         open_url = urllib.request.urlopen
         if self.session and url.startswith(self.base_url):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from datetime import date, timedelta
 
@@ -9,7 +10,9 @@ import pytest
 
 from tests.e2e.conftest import ADMIN, ROW_LIMIT, STAFF
 from tests.e2e.flows import (
+    XLSX_MEDIA_TYPE,
     assert_progress_monotonic,
+    assert_same_cells,
     count,
     download,
     finished,
@@ -18,8 +21,10 @@ from tests.e2e.flows import (
     progress_trace,
     start_export,
     stream_export,
+    writing,
+    xlsx_sheet,
 )
-from tools.client import csv_rows
+from tools.client import ApiClient, csv_rows
 
 pytestmark = pytest.mark.e2e
 
@@ -193,3 +198,114 @@ def test_bad_filter_values_are_400s_naming_the_field(e2e, query, field, message)
     for name, response in responses.items():
         assert response.status == 400, f"{name}: {response.status} {response.body[:300]!r}"
         assert any(message in text for text in response.json()["errors"][field]), response.json()
+
+
+def _paid_of_newest_mission(e2e) -> str:
+    newest = e2e.admin.get("/api/reward-logs/?status=paid&size=1").json()["results"][0]
+    return f"status=paid&mission={newest['mission']['id']}"
+
+
+def test_xlsx_streamed_and_as_a_job_holds_the_csvs_cells(e2e):
+    query = _paid_of_newest_mission(e2e)
+    csv_body, _ = stream_export(e2e.admin, query)
+    started = time.monotonic()
+    streamed = e2e.admin.get(
+        f"/api/reward-logs/export/?{query}", headers={"Accept": XLSX_MEDIA_TYPE}, timeout=300
+    )
+    stream_seconds = time.monotonic() - started
+    job = start_export(e2e.admin, f"{query}&format=xlsx")
+    final = poll_until(e2e.admin, job["status_url"], finished, timeout=180)[-1]
+    file = download(final["download_url"])
+    csv_file = csv_rows(csv_body)
+    sheet = xlsx_sheet(file.body)
+
+    print(
+        f"\n[e2e] XLSX of ?{query}: {final['row_count']} rows; streamed {len(streamed.body):,} "
+        f"bytes in {stream_seconds:.2f}s; job {final['status']} ({final['file_name']}, "
+        f"{len(file.body):,} bytes from S3, {file.headers['Content-Type']})"
+    )
+    assert streamed.status == 200, streamed.body[:300]
+    assert streamed.headers["Content-Type"] == XLSX_MEDIA_TYPE
+    assert (final["status"], final["format"]) == ("succeeded", "xlsx"), final
+    assert final["file_name"].endswith(".xlsx")
+    assert file.headers["Content-Type"] == XLSX_MEDIA_TYPE
+    assert sheet.freeze_panes == "A2" and all(cell.font.bold for cell in sheet[1])
+    assert [cell.value for cell in sheet[1]] == HEADER
+    assert final["row_count"] == len(csv_file) - 1 > 10
+    assert_same_cells(csv_file, sheet)
+    assert_same_cells(csv_file, xlsx_sheet(streamed.body))
+
+
+def _bucket_keys(e2e) -> list[str]:
+    """The keys in moto's exports bucket (moto's server answers without a signature)."""
+    response = ApiClient(e2e.s3_url).get(f"{e2e.s3_url}/e2e-exports?list-type=2")
+    assert response.status == 200, response.body[:300]
+    return re.findall(r"<Key>([^<]+)</Key>", response.body.decode())
+
+
+def _export_temp_files(e2e) -> list[str]:
+    return [str(path) for path in e2e.worker_tmp.rglob("*") if "csv-export-" in str(path)]
+
+
+def test_one_job_for_the_same_export_a_cap_and_cancel_under_way(e2e):
+    """Two clicks give one job; past the per-user cap (3) the next start is a 429; a running job
+    cancelled stops, leaves nothing in the worker's TMPDIR and uploads nothing."""
+    staff = e2e.staff()
+    keys_before = _bucket_keys(e2e)
+    first = start_export(staff, "status=paid&format=xlsx")
+    again = staff.post("/api/reward-logs/export/?format=xlsx&status=paid")
+    others = [start_export(staff, f"status=paid&mission={mission}") for mission in (1, 2)]
+    refused = staff.post("/api/reward-logs/export/?status=pending")
+    try:
+        seen = poll_until(staff, first["status_url"], writing, timeout=120)
+        cancel = staff.post(first["status_url"] + "cancel/")
+    finally:
+        for job in others:
+            staff.post(job["status_url"] + "cancel/")
+    deadline = time.monotonic() + 15  # a running job notices at its next chunk
+    while time.monotonic() < deadline and _export_temp_files(e2e):
+        time.sleep(0.2)
+    after = staff.get(first["status_url"]).json()
+    mine = staff.get("/api/exports/?size=10").json()
+    cancelled_again = staff.post(first["status_url"] + "cancel/")
+    temp_files = _export_temp_files(e2e)
+
+    print(
+        f"\n[e2e] same export twice: job {first['job_id']} and {again.json()['job_id']}; "
+        f"a 4th start: {refused.status} (Retry-After {refused.headers.get('Retry-After')}) "
+        f"{refused.json()['detail']!r}; cancelled at {seen[-1]['percent']}% "
+        f"({seen[-1]['status']}): {cancel.status} -> {after['status']}, "
+        f"{after['progress']}/{after['total']} rows; my exports: "
+        f"{[(job['id'], job['status'], job['format']) for job in mine['results']]}"
+    )
+    assert again.status == 202 and again.json() == {**first, "status": again.json()["status"]}
+    assert refused.status == 429
+    assert refused.headers["Retry-After"] == "30"
+    assert "You already have 3 exports waiting or running" in refused.json()["detail"]
+    assert seen[-1]["status"] == "running", f"the export ended before it could be cancelled: {seen[-1]}"
+    assert cancel.status == 200 and cancel.json()["status"] == "cancelled"
+    assert after["status"] == "cancelled" and after["download_url"] is None
+    assert after["progress"] < after["total"]
+    assert temp_files == []
+    assert _bucket_keys(e2e) == keys_before, "a cancelled job uploads nothing"
+    assert [job["id"] for job in mine["results"][:3]] == [
+        others[1]["job_id"],
+        others[0]["job_id"],
+        first["job_id"],
+    ]
+    assert {job["status"] for job in mine["results"][:3]} == {"cancelled"}
+    assert mine["results"][2]["format"] == "xlsx"
+    assert cancelled_again.status == 200, "cancelling a cancelled job changes nothing"
+
+
+def test_cancelling_a_finished_job_is_a_400_saying_so(e2e):
+    job = start_export(e2e.admin, "status=cancelled&format=xlsx")
+    final = poll_until(e2e.admin, job["status_url"], finished)[-1]
+
+    response = e2e.admin.post(job["status_url"] + "cancel/")
+
+    print(f"\n[e2e] cancel a {final['status']} job: {response.status} {response.json()}")
+    assert final["status"] == "succeeded"
+    assert response.status == 400
+    assert response.json()["detail"].startswith("This export has already ended")
+    assert e2e.admin.get(job["status_url"]).json()["status"] == "succeeded"
