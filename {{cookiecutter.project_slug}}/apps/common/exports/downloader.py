@@ -17,10 +17,10 @@
 
 Every class attribute of `CSVDownloader` can be overridden by a keyword argument of the same name.
 Rows are read in chunks (memory stays flat), counted once against `allow_row_limit` before the
-first byte, and written by the `csv` module; both results are the same bytes. With `file_format="xlsx"` the same
-cells go into an XLSX sheet instead (see xlsx_format.py): one production of rows and cells,
-two writers. A row that fails
-once streaming has begun can only cut the response short: exports that may fail belong in a task.
+first byte, and written by the `csv` module; both results are the same bytes. With
+`file_format="xlsx"` the same cells go into an XLSX sheet instead (see xlsx_format.py): one
+production of rows and cells, two writers. A row that fails once streaming has begun can only
+cut the response short: exports that may fail belong in a task.
 
 `allow_row_limit` and `s3_bucket` default to the settings `EXPORTS_ROW_LIMIT` and
 `EXPORTS_S3_BUCKET`, read each time an export runs (so `override_settings` and the environment
@@ -267,9 +267,7 @@ class CSVDownloader:
         response["Content-Disposition"] = content_disposition_header(True, self._file_name())
         return response
 
-    def get_result_as_download_url(
-        self, *, before_upload: Callable[[], None] | None = None
-    ) -> str:
+    def get_result_as_download_url(self, *, before_upload: Callable[[], None] | None = None) -> str:
         """Write the file to a temporary folder, upload it under an unguessable key, return its
         URL. `before_upload` may raise to drop the finished file instead (a cancelled job)."""
         self._filtered_queryset()
@@ -350,7 +348,10 @@ class CSVDownloader:
             file = self._write_file(Path(directory)).open("rb")
         self._report_done()
         return FileResponse(
-            file, as_attachment=True, filename=self._file_name(), content_type=self.format.content_type
+            file,
+            as_attachment=True,
+            filename=self._file_name(),
+            content_type=self.format.content_type,
         )
 
     def _stream(self) -> Iterator[str]:
@@ -434,7 +435,10 @@ class CSVDownloader:
         self, columns: list[Iterable[Any]], to_cell: CellConverter, custom_cell: CellConverter
     ) -> Iterable[Sequence[Any]]:
         if self._custom_csv_row:
-            return (self._format_row(values, to_cell, custom_cell) for values in zip(*columns, strict=True))
+            return (
+                self._format_row(values, to_cell, custom_cell)
+                for values in zip(*columns, strict=True)
+            )
         return zip(*[map(to_cell, column) for column in columns], strict=True)
 
     def _format_row(

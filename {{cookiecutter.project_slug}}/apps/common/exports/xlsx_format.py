@@ -12,6 +12,7 @@ dates and datetimes are Excel dates in the current time zone. A serializer repre
 ISO text; in the columns of date and datetime fields that text becomes a date again.
 """
 
+import contextlib
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime
@@ -33,12 +34,13 @@ CellWriter = Callable[[int, int, Any], Any]
 
 
 def column_kind(field: serializers.Field) -> str:
-    """"datetime", "date", "number" or "text": how the column's ISO text and width are read."""
+    """ "datetime", "date", "number" or "text": how the column's ISO text and width are read."""
     if isinstance(field, serializers.DateTimeField):
         return "datetime"
     if isinstance(field, serializers.DateField):
         return "date"
-    if isinstance(field, serializers.IntegerField | serializers.FloatField | serializers.DecimalField):
+    numbers = (serializers.IntegerField, serializers.FloatField, serializers.DecimalField)
+    if isinstance(field, numbers):
         return "number"
     return "text"
 
@@ -125,18 +127,15 @@ class XlsxSheetWriter:
 
     def _write_datetime_text(self, row: int, column: int, value: Any) -> None:
         if type(value) is str:
-            try:
+            # Another format, or the placeholder for None, stays text.
+            with contextlib.suppress(ValueError):
                 value = datetime.fromisoformat(value)
-            except ValueError:  # another format, or the placeholder for None: text it stays
-                pass
         self._write_value(row, column, value)
 
     def _write_date_text(self, row: int, column: int, value: Any) -> None:
         if type(value) is str:
-            try:
+            with contextlib.suppress(ValueError):
                 value = date.fromisoformat(value)
-            except ValueError:
-                pass
         self._write_value(row, column, value)
 
     def _local(self, value: datetime) -> datetime:

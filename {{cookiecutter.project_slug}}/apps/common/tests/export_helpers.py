@@ -9,9 +9,8 @@ import io
 from datetime import datetime, timedelta
 from typing import Any
 
-import openpyxl
-
 import django_filters
+import openpyxl
 from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 from django.http import StreamingHttpResponse

@@ -149,7 +149,11 @@ def test_post_xlsx_records_the_format_and_writes_a_sheet(
 
     job = ExportJob.objects.get(user=staff_user)
     assert response.status_code == 202
-    assert (job.file_format, job.query_params, job.status) == ("xlsx", {"status": "failed"}, "succeeded")
+    assert (job.file_format, job.query_params, job.status) == (
+        "xlsx",
+        {"status": "failed"},
+        "succeeded",
+    )
     assert job.file_name.endswith(".xlsx")
     assert len(xlsx_rows(s3_body(s3, job.file_bucket, job.file_key))) == 3
 

@@ -57,9 +57,11 @@ def test_the_callers_jobs_newest_first_with_a_link_on_each_finished_file(
         "report.xlsx",
         3,
     )
-    assert finished["started_at"] is not None and finished["finished_at"] is not None
+    assert finished["started_at"] is not None
+    assert finished["finished_at"] is not None
     query = parse_qs(urlparse(finished["download_url"]).query)
-    assert query["X-Amz-Expires"] == [str(int(settings.EXPORTS_DOWNLOAD_URL_EXPIRY.total_seconds()))]
+    expiry = int(settings.EXPORTS_DOWNLOAD_URL_EXPIRY.total_seconds())
+    assert query["X-Amz-Expires"] == [str(expiry)]
 
 
 def test_an_expired_file_has_no_link(user, user_client, settings, s3):

@@ -33,8 +33,8 @@ HOSTILE_TEXTS = [
     "-2+3",
     "@cmd",
     "\tTAB",
-    "=HYPERLINK(\"http://evil\")",
-    "한국어, \"따옴표\"",
+    '=HYPERLINK("http://evil")',
+    '한국어, "따옴표"',
     "line\nbreak",
     "-",
     "",
@@ -145,19 +145,21 @@ def test_the_s3_file_is_the_same_sheet_with_its_content_type(jobs, s3, settings)
     assert xlsx_rows(s3_body(s3, downloader.s3_bucket, downloader.file_key)) == streamed_sheet
 
 
-def test_no_temporary_folder_outlives_an_export_finished_or_failed(
-    jobs, s3, tmp_path, monkeypatch
-):
+def test_no_temporary_folder_outlives_an_export_finished_or_failed(jobs, s3, tmp_path, monkeypatch):
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
     streamed(
         JobCSVDownloader(
             queryset=ExportJob.objects.all(), file_format="xlsx"
         ).get_result_as_streaming_response()
     )
-    JobCSVDownloader(queryset=ExportJob.objects.all(), file_format="xlsx").get_result_as_download_url()
+    JobCSVDownloader(
+        queryset=ExportJob.objects.all(), file_format="xlsx"
+    ).get_result_as_download_url()
     ExportJobFactory(export_name="boom")
     failing = JobCSVDownloader(
-        queryset=ExportJob.objects.all(), file_format="xlsx", serializer_class=ExplosiveColumnSerializer
+        queryset=ExportJob.objects.all(),
+        file_format="xlsx",
+        serializer_class=ExplosiveColumnSerializer,
     )
 
     with pytest.raises(downloader_module.ExportRowError, match="could not be exported"):

@@ -2,8 +2,8 @@ import pytest
 from django.contrib.admin import helpers
 from django.urls import reverse
 
-from apps.common.models import ExportJob
 from apps.common.exports.formats import XLSX_MEDIA_TYPE
+from apps.common.models import ExportJob
 from apps.common.tests.export_helpers import (
     assert_same_cells,
     csv_rows,

@@ -35,13 +35,13 @@ from pathlib import Path
 from typing import Any
 
 import openpyxl
-from openpyxl.styles import Font
 import xlsxwriter
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection, connections
 from django.db.models import QuerySet
 from django.test import override_settings
 from moto.server import ThreadedMotoServer
+from openpyxl.styles import Font
 
 from apps.common.exports.s3 import S3ClientService
 from apps.reward_logs.exports import MissionRewardLogCSVDownloader
