@@ -2,7 +2,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test clean
+.PHONY: demo test lock clean
 
 $(BIN)/cookiecutter: requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -14,6 +14,9 @@ demo: $(BIN)/cookiecutter  ## bake the defaults, install, seed and serve (DEMO_C
 
 test: $(BIN)/cookiecutter  ## bake every combination and prove each one works
 	$(BIN)/pytest tests
+
+lock: $(BIN)/cookiecutter  ## re-resolve the generated project's lock (its requirements*.txt)
+	$(BIN)/python -m tools.lock
 
 clean:
 	rm -rf $(VENV) .cache .demo .artifacts

@@ -1,13 +1,22 @@
-"""Finish a bake: remove the files of switched-off features, write a local .env, say what next.
+"""Finish a bake: remove the files of switched-off features, write a local .env, record the
+template revision and the answers in .cruft.json, say what next.
 
-Pure and offline: it renders nothing new from the network, installs nothing, runs nothing.
+Pure and offline: it renders nothing new from the network and installs nothing; the only
+command it runs is a local `git` that reads the template checkout's commit.
 """
 
-import secrets
+import json
+import os
+import runpy
 import shutil
+import subprocess
 from pathlib import Path
 
 PROJECT = Path.cwd()
+
+# Everything cookiecutter knows about this bake: the answers, and (keys starting with "_") where
+# the template came from. A raw string: JSON escapes its quotes and backslashes itself.
+CONTEXT = json.loads(r"""{{ cookiecutter | tojson }}""")
 
 # Paths that belong to one answer; they are removed when that answer is "off".
 FEATURE_PATHS = {
@@ -28,11 +37,61 @@ def remove(relative_paths: list[str]) -> None:
 
 
 def write_local_env() -> None:
-    """Copy .env.example to .env with a fresh secret key; .env is git-ignored."""
-    example = (PROJECT / ".env.example").read_text()
-    key = secrets.token_urlsafe(50)
-    env = example.replace("DJANGO_SECRET_KEY=change-me", f"DJANGO_SECRET_KEY={key}")
-    (PROJECT / ".env").write_text(env)
+    """.env with a fresh secret key, by the project's own script (the one `make setup` runs)."""
+    script = runpy.run_path(str(PROJECT / "scripts" / "write_local_env.py"))
+    script["write_local_env"](PROJECT)
+
+
+def template_checkout() -> Path | None:
+    """The local folder the template was rendered from (a clone, for a remote template).
+
+    cookiecutter gives a local template's path as typed, maybe relative to the folder the
+    command ran in; this hook runs inside the new project, so a relative path is resolved
+    against the shell's PWD.
+    """
+    repo_dir = Path(CONTEXT["_repo_dir"])
+    for candidate in (repo_dir, Path(os.environ.get("PWD", "/")) / repo_dir):
+        if candidate.is_absolute() and (candidate / "cookiecutter.json").is_file():
+            return candidate.resolve()
+    return None
+
+
+def git(checkout: Path, *args: str) -> str | None:
+    result = subprocess.run(["git", "-C", str(checkout), *args], capture_output=True, text=True, check=False)
+    return result.stdout.strip() if result.returncode == 0 else None
+
+
+def write_cruft_state() -> None:
+    """Record the template source, its commit and the answers, as `cruft create` does.
+
+    `cruft check` and `cruft update` read .cruft.json to bring later template changes in.
+    Under cruft (create or update) the context has `_commit` and cruft writes the file itself.
+    """
+    if "_commit" in CONTEXT:
+        return
+    checkout = template_checkout()
+    commit = git(checkout, "rev-parse", "HEAD") if checkout else None
+    if checkout is None or commit is None:
+        print(
+            "Note: the template is not a git checkout, so .cruft.json was not written; "
+            "`cruft link <template git URL>` in the project records it later."
+        )
+        return
+    # A local template is rendered where it is; a URL (or gh:user/repo) from cookiecutter's clone,
+    # whose origin is the full URL.
+    template = str(checkout)
+    if CONTEXT["_repo_dir"] != CONTEXT["_template"]:
+        template = git(checkout, "remote", "get-url", "origin") or CONTEXT["_template"]
+    answers = {key: value for key, value in CONTEXT.items() if not key.startswith("_")}
+    state = {
+        "template": template,
+        "commit": commit,
+        "checkout": CONTEXT.get("_checkout"),
+        "context": {"cookiecutter": {**answers, "_template": template, "_commit": commit}},
+        "directory": None,
+    }
+    text = json.dumps(state, ensure_ascii=False, indent=2, separators=(",", ": "))
+    (PROJECT / ".cruft.json").write_text(text + "\n")
 
 
 def main() -> None:
@@ -44,10 +103,11 @@ def main() -> None:
         if provider != "{{ cookiecutter.ci_provider }}":
             remove(FEATURE_PATHS[provider])
     write_local_env()
+    write_cruft_state()
     print(
         "\n{{ cookiecutter.project_name }} is ready in {{ cookiecutter.project_slug }}/. Next:\n"
         "  cd {{ cookiecutter.project_slug }}\n"
-        "  make setup      # virtualenv, dependencies, migrations\n"
+        "  make setup      # virtualenv from the lock, migrations\n"
         "  make run        # http://127.0.0.1:8000/admin/ and /api/docs/\n"
         "  make test\n"
     )

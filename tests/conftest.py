@@ -10,10 +10,16 @@ from pathlib import Path
 
 import pytest
 
+from tools.interpreters import DEFAULT_PYTHON_VERSION, MissingInterpreter, find_interpreter
 from tools.project import bake, ensure_project_venv
 
 POSTGRES_URL = os.environ.get("TEMPLATE_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres")
-REDIS_URL = os.environ.get("TEMPLATE_REDIS_URL", "redis://127.0.0.1:6379/15")
+REDIS_SERVER = os.environ.get("TEMPLATE_REDIS_SERVER", "redis://127.0.0.1:6379")
+# The machine's Redis databases the template's tests use; each one a test may flush is its own,
+# so tests running side by side never flush each other's (the e2e suite's broker uses 14).
+REDIS_URL = f"{REDIS_SERVER}/15"  # the generated suite on real services
+DEVELOPER_REDIS_URL = f"{REDIS_SERVER}/10"  # a developer's own data, which `make test` must leave alone
+CI_REDIS_URLS = {"github": f"{REDIS_SERVER}/12", "gitlab": f"{REDIS_SERVER}/11"}  # the emulated CI jobs
 
 
 def reachable(host: str, port: int) -> bool:
@@ -38,9 +44,31 @@ def run(args: list[str], cwd: Path, env: dict[str, str] | None = None, timeout: 
 
 
 @pytest.fixture(scope="session")
-def project_python(tmp_path_factory) -> Path:
-    """The shared virtualenv's python, with the default bake's dependencies installed."""
-    return ensure_project_venv(bake(tmp_path_factory.mktemp("venv-bake")))
+def python_for(tmp_path_factory):
+    """`python_for("3.12")`: that version's shared virtualenv python (installed from the lock once).
+
+    Skips, naming the version and where it looked, when this machine has no such interpreter.
+    """
+
+    pythons: dict[str, Path] = {}
+
+    def venv_python(version: str) -> Path:
+        try:
+            find_interpreter(version)
+        except MissingInterpreter as missing:
+            pytest.skip(f"Python {version} not tested: {missing}")
+        if version not in pythons:
+            project = bake(tmp_path_factory.mktemp(f"venv-bake-py{version}"), python_version=version)
+            pythons[version] = ensure_project_venv(project, version)
+        return pythons[version]
+
+    return venv_python
+
+
+@pytest.fixture(scope="session")
+def project_python(python_for) -> Path:
+    """The default Python's shared virtualenv, with the default bake's lock installed."""
+    return python_for(DEFAULT_PYTHON_VERSION)
 
 
 @pytest.fixture(scope="session")

@@ -1,43 +1,64 @@
-"""Run each baked project's own test suite: on SQLite, and the default one on PostgreSQL + Redis."""
+"""Run each baked project's own test suite and lint, through its own Makefile.
+
+On SQLite: with and without the example apps on the default Python, and the full example
+bake once on every other offered Python, on that interpreter (its own cached virtualenv).
+The default project also runs `make test-services` on PostgreSQL + Redis.
+"""
 
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
 from tests.conftest import POSTGRES_URL, REDIS_URL, run
+from tools.interpreters import DEFAULT_PYTHON_VERSION, PYTHON_VERSIONS
 from tools.project import bake
 
 SUMMARY = re.compile(r"(\d+) passed")
 
+SUITES = [
+    ("y", DEFAULT_PYTHON_VERSION),
+    ("n", DEFAULT_PYTHON_VERSION),
+    *[("y", version) for version in PYTHON_VERSIONS if version != DEFAULT_PYTHON_VERSION],
+]
+
 
 def passed_count(output: str) -> int:
-    match = SUMMARY.search(output.splitlines()[-1])
+    summary = output.strip().splitlines()[-1]
+    match = SUMMARY.search(summary)
     assert match, f"no pytest summary in:\n{output[-2000:]}"
-    assert "skipped" not in output.splitlines()[-1], output.splitlines()[-1]
+    assert "skipped" not in summary, summary
     return int(match.group(1))
 
 
-@pytest.mark.parametrize("examples", ["y", "n"])
-def test_baked_project_suite_passes_on_sqlite(tmp_path, project_python, examples):
-    project = bake(tmp_path, include_example_apps=examples)
+def make(project: Path, python: Path, *targets: str, env: dict[str, str] | None = None) -> str:
+    """`make <targets>` in a baked project, with the shared virtualenv as its VENV."""
+    return run(["make", *targets, f"VENV={python.parent.parent}"], project, env=env)
 
-    output = run([project_python, "-m", "pytest", "-q", "-p", "no:randomly"], project)
 
-    print(f"examples={examples}: {passed_count(output)} passed on SQLite")
+@pytest.mark.parametrize(("examples", "version"), SUITES, ids=[f"examples_{e}-py{v}" for e, v in SUITES])
+def test_baked_project_lints_and_passes_its_suite_on_its_python(tmp_path, python_for, examples, version):
+    python = python_for(version)
+    project = bake(tmp_path, include_example_apps=examples, python_version=version)
+
+    make(project, python, "lint")
+    output = make(project, python, "test")
+    version_line = run([python, "--version"], project).strip()
+
+    print(f"examples={examples} on {version_line} ({python}): {passed_count(output)} passed on SQLite")
+    assert version_line.startswith(f"Python {version}.")
     assert passed_count(output) > 0
 
 
 def test_default_project_suite_passes_on_postgresql_and_redis(tmp_path, project_python, services_available):
     project = bake(tmp_path)
+    # pytest-django creates (and drops) test_<this name>; the name itself is never touched.
     database = POSTGRES_URL.rsplit("/", 1)[0] + f"/template_{tmp_path.name.replace('-', '_')}"
+    services = {"TEST_DATABASE_URL": database, "TEST_REDIS_URL": REDIS_URL}
 
-    output = run(
-        [project_python, "-m", "pytest", "-q"],
-        project,
-        env={"DATABASE_URL": database, "REDIS_URL": REDIS_URL},
-    )
+    output = make(project, project_python, "test-services", env=services)
 
     print(f"default project: {passed_count(output)} passed on PostgreSQL + Redis")
     vendor = run(
@@ -49,6 +70,6 @@ def test_default_project_suite_passes_on_postgresql_and_redis(tmp_path, project_
             "from django.db import connection; print(connection.vendor)",
         ],
         project,
-        env={"DJANGO_SETTINGS_MODULE": "config.settings.test", "DATABASE_URL": database},
+        env={"DJANGO_SETTINGS_MODULE": "config.settings.test", **services},
     )
     assert vendor.strip().splitlines()[-1] == "postgresql"

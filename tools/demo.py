@@ -19,6 +19,7 @@ import time
 from pathlib import Path
 
 from tools.client import ApiClient, csv_rows
+from tools.interpreters import DEFAULT_PYTHON_VERSION, MissingInterpreter
 from tools.project import TEMPLATE_DIR, bake, ensure_project_venv
 from tools.stack import Stack, StackError, port_is_free
 
@@ -118,7 +119,11 @@ def main() -> int:
 
     project = prepare_project(demo_dir)
     print(f"Baked the default project into {project}")
-    python = ensure_project_venv(project)
+    try:
+        python = ensure_project_venv(project)
+    except MissingInterpreter as missing:
+        print(f"The demo needs Python {DEFAULT_PYTHON_VERSION}: {missing}", file=sys.stderr)
+        return 1
     env = demo_env(python, s3_port)
     password = secrets.token_urlsafe(12)
     manage(python, project, env, "migrate", "--no-input", "-v", "0")

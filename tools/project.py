@@ -1,25 +1,30 @@
-"""Bake the template and prepare a virtualenv for baked projects.
+"""Bake the template and prepare virtualenvs for baked projects.
 
 Shared by `make demo` (tools/demo.py) and the template's tests, so both bake and install
-the same way.
+the same way: with the baked project's own `make install`, from its lock.
 """
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
-import json
 import os
+import shutil
 import subprocess
 import sys
-import tomllib
-import venv
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from cookiecutter.main import cookiecutter
 
-TEMPLATE_DIR = Path(__file__).resolve().parent.parent
+from tools.interpreters import DEFAULT_PYTHON_VERSION, TEMPLATE_DIR, find_interpreter, full_version
+
 CACHE_DIR = TEMPLATE_DIR / ".cache"
-PROJECT_VENV = CACHE_DIR / "project-venv"
+LOCK_FILE = "requirements-dev.txt"
+# mypy's cache, shared by the tests' bakes: the stubs (Django, DRF, boto3) are read once, not
+# once per bake (about 45 s each).
+MYPY_CACHE_DIR = CACHE_DIR / "mypy"
 
 
 def bake(output_dir: Path, **answers: str) -> Path:
@@ -35,31 +40,42 @@ def bake(output_dir: Path, **answers: str) -> Path:
     return Path(project)
 
 
-def project_requirements(project_dir: Path) -> list[str]:
-    """The baked project's runtime and dev dependencies, read from its pyproject.toml."""
-    pyproject = tomllib.loads((project_dir / "pyproject.toml").read_text())["project"]
-    return [*pyproject["dependencies"], *pyproject["optional-dependencies"]["dev"]]
+@contextmanager
+def exclusive(lock_path: Path) -> Iterator[None]:
+    """One process at a time (parallel test workers share the cached virtualenvs)."""
+    lock_path.parent.mkdir(parents=True, exist_ok=True)
+    with lock_path.open("w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
 
 
-def ensure_project_venv(project_dir: Path, venv_dir: Path = PROJECT_VENV) -> Path:
-    """A virtualenv with the baked project's dependencies; reused while they are unchanged.
+def ensure_project_venv(project_dir: Path, python_version: str = DEFAULT_PYTHON_VERSION) -> Path:
+    """The python of a virtualenv holding the baked project's locked dependencies.
 
-    Only the dependencies are installed, not the project itself, so one virtualenv serves
-    every bake (each runs from its own folder, which is first on sys.path).
+    One virtualenv per Python version under .cache/, made by the project's own `make install`
+    (so from its lock) and rebuilt from scratch when the lock or the interpreter's x.y.z
+    changes. Only the dependencies are installed, not the project itself, so one virtualenv
+    serves every bake of that version (each runs from its own folder, first on sys.path).
     """
-    requirements = project_requirements(project_dir)
-    fingerprint = hashlib.sha256(json.dumps(requirements).encode()).hexdigest()
-    marker = venv_dir / "requirements.sha256"
+    interpreter = find_interpreter(python_version)
+    venv_dir = CACHE_DIR / f"project-venv-py{python_version}"
     python = venv_dir / "bin" / "python"
-    if marker.exists() and marker.read_text() == fingerprint and python.exists():
-        return python
-    if not python.exists():
-        venv.create(venv_dir, with_pip=True)
-    print(f"Installing the project's dependencies into {venv_dir} ...", file=sys.stderr)
-    subprocess.run(
-        [str(python), "-m", "pip", "install", "-q", "--disable-pip-version-check", *requirements],
-        check=True,
-        env={**os.environ, "PIP_NO_INPUT": "1"},
-    )
-    marker.write_text(fingerprint)
+    # The pins only: uv's "# via" comments name the project, which differs from bake to bake.
+    lock_lines = (project_dir / LOCK_FILE).read_text().splitlines()
+    pins = "\n".join(line for line in lock_lines if not line.lstrip().startswith("#"))
+    lock_hash = hashlib.sha256(pins.encode()).hexdigest()
+    fingerprint = f"{lock_hash} Python {full_version(interpreter)}"
+    marker = venv_dir / "fingerprint"
+    with exclusive(CACHE_DIR / f"project-venv-py{python_version}.lock"):
+        if marker.exists() and marker.read_text() == fingerprint and python.exists():
+            return python
+        shutil.rmtree(venv_dir, ignore_errors=True)
+        print(f"Installing the project's locked dependencies into {venv_dir} ...", file=sys.stderr)
+        subprocess.run(
+            ["make", "install", f"VENV={venv_dir}", f"PYTHON={interpreter}"],
+            cwd=project_dir,
+            check=True,
+            env={**os.environ, "PIP_NO_INPUT": "1"},
+        )
+        marker.write_text(fingerprint)
     return python

@@ -15,12 +15,12 @@ def api_client() -> APIClient:
 
 @pytest.fixture
 def user(db):
-    return UserFactory()
+    return UserFactory.create()
 
 
 @pytest.fixture
 def staff_user(db):
-    return StaffUserFactory()
+    return StaffUserFactory.create()
 
 
 @pytest.fixture

@@ -7,11 +7,12 @@ import pytest
 pytestmark = pytest.mark.e2e
 
 
-def test_health_reports_database_and_cache_ok(e2e):
+def test_health_reports_database_cache_broker_and_bucket_ok(e2e):
     response = e2e.anonymous.get("/health/")
 
     assert response.status == 200, response.body
-    assert response.json() == {"status": "ok", "checks": {"database": "ok", "cache": "ok"}}
+    checks = {"database": "ok", "cache": "ok", "broker": "ok", "exports_bucket": "ok"}
+    assert response.json() == {"status": "ok", "checks": checks}
 
 
 def test_admin_login_page_and_its_static_files_are_served(e2e):

@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from apps.common.views import RedocView
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("apps.common.urls")),
@@ -13,6 +15,7 @@ urlpatterns = [
 {%- endif %}
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
+    path("api/redoc/", RedocView.as_view(url_name="schema"), name="redoc"),
 ]
 
 # Under /api/, a URL that matches no route answers JSON like every other API error.

@@ -1,9 +1,19 @@
-"""Liveness and readiness in one endpoint: is the database reachable, is the cache?"""
+"""Liveness and readiness in one endpoint: do the database, the cache, the Celery broker and the
+exports bucket answer? Each check that fails is named with its error."""
 
 import uuid
+from collections.abc import Callable
 
+from celery import current_app
+from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
+
+from .exports.s3 import S3ClientService
+
+# A dependency that has not answered within this is reported down: a load balancer polling
+# /health/ must get its answer in seconds, not after a client library's own retries.
+TIMEOUT_SECONDS = 2
 
 
 def check_database() -> None:
@@ -19,7 +29,26 @@ def check_cache() -> None:
     cache.delete(probe)
 
 
-CHECKS = {"database": check_database, "cache": check_cache}
+def check_broker() -> None:
+    """Connect to the broker the web process enqueues export tasks on (one attempt)."""
+    with current_app.connection_for_write(
+        settings.CELERY_BROKER_URL, connect_timeout=TIMEOUT_SECONDS
+    ) as broker:
+        broker.ensure_connection(max_retries=0, timeout=TIMEOUT_SECONDS)
+
+
+def check_exports_bucket() -> None:
+    """The exports bucket exists and these credentials may use it (HEAD, one attempt)."""
+    client = S3ClientService(timeout_seconds=TIMEOUT_SECONDS).client
+    client.head_bucket(Bucket=settings.EXPORTS_S3_BUCKET)
+
+
+CHECKS: dict[str, Callable[[], None]] = {
+    "database": check_database,
+    "cache": check_cache,
+    "broker": check_broker,
+    "exports_bucket": check_exports_bucket,
+}
 
 
 def run_checks() -> dict[str, str]:

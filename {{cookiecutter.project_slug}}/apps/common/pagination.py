@@ -1,3 +1,6 @@
+from collections.abc import Sequence
+from typing import Any
+
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
@@ -21,7 +24,7 @@ class StrictPageSize:
     def get_page_size(self, request: Request) -> int | None:
         param = self.page_size_query_param
         raw = request.query_params.get(param) if param else None
-        if raw is None:
+        if param is None or raw is None:
             return self.page_size
         try:
             size = int(raw)
@@ -70,11 +73,11 @@ class CursorPagination(StrictPageSize, pagination.CursorPagination):
     page_size = 50
     page_size_query_param = "size"
     max_page_size = 500
-    ordering = "-created_at"
+    ordering: str | tuple[str, ...] = "-created_at"
 
     def paginate_queryset(
-        self, queryset: QuerySet, request: Request, view: APIView | None = None
-    ) -> list | None:
+        self, queryset: QuerySet[Any] | Sequence[Any], request: Request, view: APIView | None = None
+    ) -> list[Any] | None:
         try:
             return super().paginate_queryset(queryset, request, view)
         except (ValueError, TypeError, OverflowError, DjangoValidationError) as exc:

@@ -1,5 +1,6 @@
 """Request parsers: DRF's, with limits that turn hostile bodies into 400s instead of 500s."""
 
+from collections.abc import Mapping
 from typing import Any
 
 from rest_framework import parsers
@@ -22,7 +23,7 @@ class JSONParser(parsers.JSONParser):
         self,
         stream: Any,
         media_type: str | None = None,
-        parser_context: dict[str, Any] | None = None,
+        parser_context: Mapping[str, Any] | None = None,
     ) -> Any:
         try:
             data = super().parse(stream, media_type, parser_context)

@@ -18,6 +18,7 @@ from typing import Any
 
 from drf_spectacular import openapi
 from drf_spectacular.plumbing import ComponentRegistry
+from drf_spectacular.utils import inline_serializer
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework_simplejwt.views import TokenViewBase
@@ -31,15 +32,20 @@ ERROR_DESCRIPTIONS = {
 }
 
 
-class ErrorSerializer(serializers.Serializer[Any]):
-    """Every error the API answers: `{"detail": ..., "errors": {...}}`."""
-
-    detail = serializers.CharField(help_text="What went wrong, in one sentence.")
-    errors = serializers.DictField(
-        required=False,
-        help_text="Messages by parameter or field, or by item index in a batch: "
-        '{"2": {"ends_at": [...]}}.',
-    )
+# Every error the API answers: `{"detail": ..., "errors": {...}}`
+# (apps.common.exceptions.api_exception_handler). Inline, because a Serializer subclass cannot
+# declare a field named `errors` without hiding its own `errors` property.
+ErrorSerializer = inline_serializer(
+    "Error",
+    fields={
+        "detail": serializers.CharField(help_text="What went wrong, in one sentence."),
+        "errors": serializers.DictField(
+            required=False,
+            help_text="Messages by parameter or field, or by item index in a batch: "
+            '{"2": {"ends_at": [...]}}.',
+        ),
+    },
+)
 
 
 class AutoSchema(openapi.AutoSchema):

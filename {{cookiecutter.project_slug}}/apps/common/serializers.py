@@ -29,11 +29,10 @@ class DateTimeField(serializers.DateTimeField):
         except OverflowError:
             self.fail("overflow")
 
-    def to_representation(self, value: datetime | None) -> str | None:
-        if isinstance(value, datetime):
-            offset = self.enforce_timezone(value).utcoffset()
-            if offset is not None and offset.seconds % 60:
-                return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
+    def to_representation(self, value: datetime) -> str:
+        offset = self.enforce_timezone(value).utcoffset()
+        if offset is not None and offset.seconds % 60:
+            return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
         return super().to_representation(value)
 
 

@@ -19,10 +19,11 @@ if TYPE_CHECKING:
 
 
 class RatesFromSettings:
-    scope: str
+    scope: str | None
 
     def get_rate(self) -> str | None:
-        return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
+        rate = api_settings.DEFAULT_THROTTLE_RATES.get(self.scope) if self.scope else None
+        return None if rate is None else str(rate)
 
 
 class AnonRateThrottle(RatesFromSettings, throttling.AnonRateThrottle):

@@ -1,6 +1,7 @@
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.defaults import page_not_found
 from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.views import SpectacularRedocView
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
@@ -32,6 +33,12 @@ class HealthView(APIView):
             {"status": "ok" if healthy else "error", "checks": checks},
             status=status.HTTP_200_OK if healthy else status.HTTP_503_SERVICE_UNAVAILABLE,
         )
+
+
+class RedocView(SpectacularRedocView):
+    """Redoc with every asset served by the project itself (no web fonts from Google)."""
+
+    template_name = "common/redoc.html"
 
 
 def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:

@@ -1,16 +1,26 @@
+from typing import Protocol
+
 from django.contrib import admin
 from django.contrib.admin.views.main import ChangeList
 from django.db.models import Count, QuerySet
 from django.forms import ModelForm
 from django.http import HttpRequest
 
-# Reward logs point at missions and rewards; the example apps ship together, so the back office
-# may show their paid totals here.
-from apps.reward_logs.selectors import reward_log_paid_totals
-
 from .models import Mission, Reward
 from .selectors import MISSION_ORDERING, mission_number
 from .services import mission_create, mission_update
+
+
+class NumberedMission(Protocol):
+    """A Mission row annotated with `number` (mission_number())."""
+
+    number: int | None
+
+
+class RewardWithMissionCount(Protocol):
+    """A Reward row annotated with `mission_count`."""
+
+    mission_count: int
 
 
 class MissionChangeList(ChangeList):
@@ -21,32 +31,21 @@ class MissionChangeList(ChangeList):
         # Number the rows over the ordering the page is sorted by (a column click changes it),
         # with the same expression as the API: the same filters and ordering give a row the
         # same number in both. Nothing is remembered between rows or requests.
-        return queryset.annotate(number=mission_number(ordering=queryset.query.order_by))
-
-
-class PaidTotalsColumns:
-    """The `paid_count` and `paid_point` columns of rows annotated by reward_log_paid_totals()."""
-
-    @admin.display(description="rewards paid", ordering="paid_count")
-    def paid_count(self, row: Mission | Reward) -> int:
-        return row.paid_count
-
-    @admin.display(description="points paid", ordering="paid_point")
-    def paid_point(self, row: Mission | Reward) -> str:
-        return f"{row.paid_point:,}"
+        # ChangeList.get_ordering() gives field names and OrderBy terms only; the stubs type
+        # Query.order_by with any expression.
+        ordering = queryset.query.order_by
+        return queryset.annotate(number=mission_number(ordering=ordering))  # type: ignore[arg-type]
 
 
 @admin.register(Mission)
-class MissionAdmin(PaidTotalsColumns, admin.ModelAdmin):
-    list_display = (
+class MissionAdmin(admin.ModelAdmin):
+    list_display: tuple[str, ...] = (
         "number",
         "title",
         "is_exposed",
         "starts_at",
         "ends_at",
         "reward",
-        "paid_count",
-        "paid_point",
         "created_at",
     )
     list_display_links = ("title",)
@@ -58,9 +57,6 @@ class MissionAdmin(PaidTotalsColumns, admin.ModelAdmin):
 
     def get_changelist(self, request: HttpRequest, **kwargs: object) -> type[ChangeList]:
         return MissionChangeList
-
-    def get_queryset(self, request: HttpRequest) -> QuerySet[Mission]:
-        return super().get_queryset(request).annotate(**reward_log_paid_totals(per="mission"))
 
     def save_model(self, request: HttpRequest, obj: Mission, form: ModelForm, change: bool) -> None:
         """Save through the services, so the admin writes by the same rules as the API: an edit
@@ -75,24 +71,20 @@ class MissionAdmin(PaidTotalsColumns, admin.ModelAdmin):
             obj.created_at, obj.updated_at = created.created_at, created.updated_at
 
     @admin.display(description="No.")
-    def number(self, mission: Mission) -> int | None:
+    def number(self, mission: NumberedMission) -> int | None:
         return mission.number
 
 
 @admin.register(Reward)
-class RewardAdmin(PaidTotalsColumns, admin.ModelAdmin):
-    list_display = ("name", "point", "mission_count", "paid_count", "paid_point", "created_at")
+class RewardAdmin(admin.ModelAdmin):
+    list_display: tuple[str, ...] = ("name", "point", "mission_count", "created_at")
     search_fields = ("name",)
     ordering = ("-created_at", "-id")
     readonly_fields = ("created_at", "updated_at")
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Reward]:
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(mission_count=Count("missions"), **reward_log_paid_totals(per="reward"))
-        )
+        return super().get_queryset(request).annotate(mission_count=Count("missions"))
 
     @admin.display(description="missions", ordering="mission_count")
-    def mission_count(self, reward: Reward) -> int:
+    def mission_count(self, reward: RewardWithMissionCount) -> int:
         return reward.mission_count

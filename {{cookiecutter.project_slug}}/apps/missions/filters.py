@@ -38,13 +38,11 @@ class StableOrderingFilter(OrderingFilter):
     """`?ordering=title,-starts_at`: an unknown field is a 400, not silently ignored, and the
     primary key always ends the ordering so equal values keep one order across pages."""
 
-    def get_ordering(
-        self, request: Request, queryset: QuerySet | None, view: APIView
-    ) -> Sequence[str]:
+    def get_ordering(self, request: Request, queryset: QuerySet, view: APIView) -> Sequence[str]:
         params = request.query_params.get(self.ordering_param, "")
         fields = [term.strip() for term in params.split(",") if term.strip()]
         if not fields:
-            return self.get_default_ordering(view)
+            return self.get_default_ordering(view) or ()
         valid = self.remove_invalid_fields(queryset, fields, view, request)
         invalid = [term for term in fields if term not in valid]
         if invalid:

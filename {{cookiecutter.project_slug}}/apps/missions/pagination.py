@@ -23,9 +23,9 @@ class MissionCursorPagination(CursorPagination):
     cursor keeps every earlier row, so the window's numbers are already the list's.
     """
 
-    ordering = MISSION_ORDERING
+    ordering: tuple[str, ...] = MISSION_ORDERING
 
-    def paginate_queryset(
+    def paginate_queryset(  # type: ignore[override]  # paginates the missions' QuerySet only
         self, queryset: QuerySet[Mission], request: Request, view: APIView | None = None
     ) -> list[Any] | None:
         page = super().paginate_queryset(queryset, request, view)
@@ -33,11 +33,12 @@ class MissionCursorPagination(CursorPagination):
         if page and cursor is not None and cursor.position is not None and not cursor.reverse:
             before = self._numbered_rows_before(queryset, cursor.position)
             for mission in page:
+                # `number` is the annotation of mission_list().
                 if mission.number is not None:
                     mission.number += before
         return page
 
-    def _numbered_rows_before(self, queryset: QuerySet[Mission], position: str) -> int:
+    def _numbered_rows_before(self, queryset: QuerySet[Mission], position: str | int) -> int:
         order = self.ordering[0]
         # The cursor kept `field < position` when the list sorts by `-field` and
         # `field > position` when it sorts by `field`; the rows before the page are the rest.
@@ -62,7 +63,7 @@ class MissionListPagination(BasePagination):
     def __init__(self) -> None:
         self.chosen: BasePagination = PageNumberPagination()
 
-    def paginate_queryset(
+    def paginate_queryset(  # type: ignore[override]  # paginates the missions' QuerySet only
         self, queryset: QuerySet[Mission], request: Request, view: APIView | None = None
     ) -> list[Any] | None:
         mode = request.query_params.get("pagination", "page")

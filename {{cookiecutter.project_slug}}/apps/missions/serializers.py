@@ -28,7 +28,7 @@ class MissionSerializer(ModelSerializer):
 
     class Meta:
         model = Mission
-        fields = (
+        fields: tuple[str, ...] = (
             "id",
             "title",
             "description",
@@ -39,7 +39,7 @@ class MissionSerializer(ModelSerializer):
             "created_at",
             "updated_at",
         )
-        read_only_fields = fields
+        read_only_fields: tuple[str, ...] = fields
 
 
 class MissionListSerializer(MissionSerializer):

@@ -43,7 +43,7 @@ class MissionListCreateApi(generics.ListAPIView):
     pagination_class = MissionListPagination
 
     def get_ordering(self) -> Sequence[str]:
-        return StableOrderingFilter().get_ordering(self.request, None, self)
+        return StableOrderingFilter().get_ordering(self.request, Mission.objects.all(), self)
 
     def get_queryset(self) -> QuerySet[Mission]:
         # The numbers follow the same ordering the list is sorted by.

@@ -1,6 +1,8 @@
+from typing import Protocol
+
 from django.contrib import admin, messages
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponseBase
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -10,10 +12,13 @@ from rest_framework.exceptions import Throttled, ValidationError
 from apps.common.exceptions import ApplicationError, validation_error_text
 from apps.common.exports import export_job_start
 from apps.common.models import ExportJob
+from apps.missions.admin import MissionAdmin, RewardAdmin
+from apps.missions.models import Mission, Reward
+from apps.users.auth import request_user
 
 from .exports import MissionRewardLogCSVDownloader
 from .models import MissionRewardLog
-from .selectors import REWARD_LOG_ORDERING, reward_log_list
+from .selectors import REWARD_LOG_ORDERING, reward_log_list, reward_log_paid_totals
 from .services import reward_log_pay
 
 
@@ -49,30 +54,30 @@ class MissionRewardLogAdmin(admin.ModelAdmin):
     @admin.action(description=gettext_lazy("Export selected rows as CSV"))
     def export_csv(
         self, request: HttpRequest, queryset: QuerySet[MissionRewardLog]
-    ) -> HttpResponse | None:
+    ) -> HttpResponseBase | None:
         return self._export_now(request, queryset, ExportJob.Format.CSV)
 
     @admin.action(description=gettext_lazy("Export selected rows as XLSX"))
     def export_xlsx(
         self, request: HttpRequest, queryset: QuerySet[MissionRewardLog]
-    ) -> HttpResponse | None:
+    ) -> HttpResponseBase | None:
         return self._export_now(request, queryset, ExportJob.Format.XLSX)
 
     @admin.action(description=gettext_lazy("Export selected rows as CSV in the background"))
     def export_csv_async(
         self, request: HttpRequest, queryset: QuerySet[MissionRewardLog]
-    ) -> HttpResponse | None:
+    ) -> HttpResponseBase | None:
         return self._export_in_background(request, queryset, ExportJob.Format.CSV)
 
     @admin.action(description=gettext_lazy("Export selected rows as XLSX in the background"))
     def export_xlsx_async(
         self, request: HttpRequest, queryset: QuerySet[MissionRewardLog]
-    ) -> HttpResponse | None:
+    ) -> HttpResponseBase | None:
         return self._export_in_background(request, queryset, ExportJob.Format.XLSX)
 
     def _export_now(
         self, request: HttpRequest, queryset: QuerySet[MissionRewardLog], file_format: str
-    ) -> HttpResponse | None:
+    ) -> HttpResponseBase | None:
         downloader = MissionRewardLogCSVDownloader(
             user_id=request.user.pk, queryset=queryset, file_format=file_format
         )
@@ -84,7 +89,7 @@ class MissionRewardLogAdmin(admin.ModelAdmin):
 
     def _export_in_background(
         self, request: HttpRequest, queryset: QuerySet[MissionRewardLog], file_format: str
-    ) -> HttpResponse | None:
+    ) -> HttpResponseBase | None:
         # A job stores its rows as filter parameters: here, the selected ids (?id=1,2,3).
         limit = MissionRewardLogCSVDownloader.allow_row_limit
         ids = list(queryset.order_by().values_list("pk", flat=True)[: limit + 1 if limit else None])
@@ -97,7 +102,7 @@ class MissionRewardLogAdmin(admin.ModelAdmin):
             return None
         try:
             job = export_job_start(
-                user=request.user,
+                user=request_user(request),
                 export_name=MissionRewardLogCSVDownloader.file_prefix,
                 query_params={"id": ",".join(map(str, sorted(ids)))},
                 file_format=file_format,
@@ -119,3 +124,44 @@ class MissionRewardLogAdmin(admin.ModelAdmin):
             "changelist_url": reverse("admin:reward_logs_missionrewardlog_changelist"),
         }
         return TemplateResponse(request, "admin/reward_logs/export_progress.html", context)
+
+
+class PaidTotalsRow(Protocol):
+    """A Mission or Reward row annotated by reward_log_paid_totals()."""
+
+    paid_count: int
+    paid_point: int
+
+
+class PaidTotalsColumns:
+    """The `paid_count` and `paid_point` columns of rows annotated by reward_log_paid_totals()."""
+
+    @admin.display(description="rewards paid", ordering="paid_count")
+    def paid_count(self, row: PaidTotalsRow) -> int:
+        return row.paid_count
+
+    @admin.display(description="points paid", ordering="paid_point")
+    def paid_point(self, row: PaidTotalsRow) -> str:
+        return f"{row.paid_point:,}"
+
+
+# Reward logs point at missions and rewards, so this app adds their paid totals to the
+# missions admin; the missions app itself knows nothing of reward logs.
+admin.site.unregister(Mission)
+admin.site.unregister(Reward)
+
+
+@admin.register(Mission)
+class MissionWithPaidTotalsAdmin(PaidTotalsColumns, MissionAdmin):
+    list_display = (*MissionAdmin.list_display, "paid_count", "paid_point")
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Mission]:
+        return super().get_queryset(request).annotate(**reward_log_paid_totals(per="mission"))
+
+
+@admin.register(Reward)
+class RewardWithPaidTotalsAdmin(PaidTotalsColumns, RewardAdmin):
+    list_display = (*RewardAdmin.list_display, "paid_count", "paid_point")
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Reward]:
+        return super().get_queryset(request).annotate(**reward_log_paid_totals(per="reward"))

@@ -221,7 +221,9 @@ def _insert_rows(model: type[Model], fields: Sequence[str], rows: list[tuple]) -
     check every row either way."""
     quote = connection.ops.quote_name
     table = quote(model._meta.db_table)
-    columns = ", ".join(quote(model._meta.get_field(name).column) for name in fields)
+    # Every concrete field has a column; the check only narrows the stubs' `str | None`.
+    column_of = {f.name: f.column for f in model._meta.concrete_fields if f.column is not None}
+    columns = ", ".join(quote(column_of[name]) for name in fields)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             with cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:

@@ -6,12 +6,12 @@ commits (`mission_reward_totals_invalidate_on_commit`).
 
 from datetime import datetime
 
-from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
 from apps.common.exceptions import ApplicationError
 from apps.missions.models import Mission
+from apps.users.models import User
 
 from .models import MissionRewardLog
 from .selectors import mission_reward_totals_invalidate_on_commit
@@ -28,9 +28,7 @@ def _lock_pending(reward_log: MissionRewardLog, *, action: str) -> MissionReward
 
 
 @transaction.atomic
-def reward_log_create(
-    *, user: AbstractBaseUser, mission: Mission, memo: str = ""
-) -> MissionRewardLog:
+def reward_log_create(*, user: User, mission: Mission, memo: str = "") -> MissionRewardLog:
     """A pending reward for `user`, at the mission's reward and its current point."""
     reward_log = MissionRewardLog(
         user=user,

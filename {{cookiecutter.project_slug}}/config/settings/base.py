@@ -1,12 +1,13 @@
 """Settings shared by every environment.
 
-Values come from the environment (and a local `.env` file) through django-environ.
-Each environment module (`local`, `test`, `production`) imports this one and changes
-only what differs.
+Values come from the environment through django-environ (`local` and `production` add the
+project's `.env` file first, see `env_file`). Each environment module (`local`, `test`,
+`production`) imports this one, sets its own SECRET_KEY and changes only what differs.
 """
 
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import environ
 from celery.schedules import crontab
@@ -15,9 +16,7 @@ BASE_DIR = Path(__file__).resolve().parent.parent.parent
 LOCAL_STATE_DIR = BASE_DIR / ".local"
 
 env = environ.Env()
-environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
-SECRET_KEY = env("DJANGO_SECRET_KEY")
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.1"])
 
@@ -33,6 +32,7 @@ INSTALLED_APPS = [
     "corsheaders",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "apps.common",
     "apps.users",
 {%- if cookiecutter.include_example_apps == "y" %}
@@ -83,24 +83,28 @@ DATABASES = {
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
 
+
+def redis_cache(location: str) -> dict[str, Any]:
+    """The Django cache on Redis at `location` (export progress, cached reads)."""
+    return {
+        "BACKEND": "django_redis.cache.RedisCache",
+        "LOCATION": location,
+        "OPTIONS": {
+            "CLIENT_CLASS": "django_redis.client.DefaultClient",
+            "SOCKET_CONNECT_TIMEOUT": 2,
+            "SOCKET_TIMEOUT": 2,
+            # A Redis outage reads as a cache miss (logged) instead of failing the request;
+            # the health check still reports it.
+            "IGNORE_EXCEPTIONS": True,
+        },
+    }
+
+
 # Cache: Redis when REDIS_URL is set (progress of exports, cached reads); otherwise a
 # file cache, which web and worker processes on one machine share without a server.
 REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:
-    CACHES = {
-        "default": {
-            "BACKEND": "django_redis.cache.RedisCache",
-            "LOCATION": REDIS_URL,
-            "OPTIONS": {
-                "CLIENT_CLASS": "django_redis.client.DefaultClient",
-                "SOCKET_CONNECT_TIMEOUT": 2,
-                "SOCKET_TIMEOUT": 2,
-                # A Redis outage reads as a cache miss (logged) instead of failing the request;
-                # the health check still reports it.
-                "IGNORE_EXCEPTIONS": True,
-            },
-        }
-    }
+    CACHES = {"default": redis_cache(REDIS_URL)}
     DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 else:
     CACHES = {
@@ -182,6 +186,11 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "{{ cookiecutter.description }}",
     "VERSION": "{{ cookiecutter.version }}",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI and Redoc from drf-spectacular-sidecar's static files, not a CDN: the docs
+    # work on an internal network.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 # Celery: Redis as broker when a URL is set; otherwise a broker on the local file system,
@@ -240,7 +249,7 @@ EXPORTS_MAX_ACTIVE_JOBS_PER_USER = env.int("EXPORTS_MAX_ACTIVE_JOBS_PER_USER", d
 # Longer than the slowest step without progress (the row count, the final upload).
 EXPORTS_STALE_AFTER = timedelta(seconds=env.int("EXPORTS_STALE_AFTER_SECONDS", default=300))
 
-LOGGING = {
+LOGGING: dict[str, Any] = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {

@@ -5,8 +5,18 @@ SQLite, a file cache and a file-system Celery broker shared by `make run` and
 REDIS_URL or AWS_S3_ENDPOINT_URL in `.env` to use real services instead.
 """
 
-from .base import *  # noqa: F403
-from .base import env
+import sys
+
+from .env_file import read_env_file
+
+read_env_file()  # before `base`, which reads the environment when it is imported
+
+from .base import *  # noqa: E402, F403
+from .base import env  # noqa: E402
+
+SECRET_KEY = env("DJANGO_SECRET_KEY", default="")
+if not SECRET_KEY:
+    sys.exit("DJANGO_SECRET_KEY is not set: run `make setup`, which writes .env with a fresh key.")
 
 DEBUG = env.bool("DJANGO_DEBUG", default=True)
 

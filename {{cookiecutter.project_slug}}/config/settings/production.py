@@ -1,7 +1,15 @@
-"""Production: every secret and host from the environment; `check --deploy` clean."""
+"""Production: every secret and host from the environment; `check --deploy` clean.
 
-from .base import *  # noqa: F403
-from .base import LOGGING, env
+A `.env` file next to manage.py is read too (variables already set win); images and
+deployments set the environment instead.
+"""
+
+from .env_file import read_env_file
+
+read_env_file()  # before `base`, which reads the environment when it is imported
+
+from .base import *  # noqa: E402, F403
+from .base import LOGGING, env  # noqa: E402
 
 DEBUG = False
 SECRET_KEY = env("DJANGO_SECRET_KEY")

@@ -28,9 +28,9 @@ from typing import Any
 
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
-from rest_framework import serializers
+from rest_framework import ISO_8601, serializers
 from rest_framework.fields import empty
-from rest_framework.settings import ISO_8601, api_settings
+from rest_framework.settings import api_settings
 
 Represent = Callable[[Any], Any]
 
@@ -59,8 +59,8 @@ class _ModelPath:
         """The field whose Python type the database value has; None for a related object."""
         if not self.field.is_relation:
             return self.field
-        if self.attr == self.field.attname != self.field.name:  # "user_id"
-            return self.field.target_field
+        if isinstance(self.field, models.ForeignKey) and self.attr == self.field.attname:
+            return self.field.target_field  # "user_id": the key's own type
         return None
 
     @property
@@ -87,6 +87,8 @@ def _model_path(model: type[models.Model], attrs: list[str]) -> _ModelPath | Non
         if position == len(attrs) - 1:
             return _ModelPath(field, attr, optional_hop, tuple(relations))
         if not (field.many_to_one or field.one_to_one) or attr != field.name:
+            return None
+        if field.related_model is None:  # a generic foreign key: no model to follow
             return None
         optional_hop = optional_hop or field.null
         relations.append("__".join([*attrs[:position], attr]))

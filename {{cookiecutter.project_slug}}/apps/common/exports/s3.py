@@ -21,17 +21,28 @@ _DELETE_BATCH = 1000  # the most keys one DeleteObjects request takes
 
 
 class S3ClientService:
-    def __init__(self) -> None:
+    def __init__(self, *, timeout_seconds: float | None = None) -> None:
+        """`timeout_seconds`: one attempt, failing after that long to connect or to read (the
+        health check); botocore's defaults otherwise (60 s and retries, right for uploads)."""
+        config = Config(
+            signature_version="s3v4",
+            s3={"addressing_style": settings.AWS_S3_ADDRESSING_STYLE},
+        )
+        if timeout_seconds is not None:
+            config = config.merge(
+                Config(
+                    connect_timeout=timeout_seconds,
+                    read_timeout=timeout_seconds,
+                    retries={"total_max_attempts": 1},
+                )
+            )
         self.client = boto3.client(
             "s3",
             endpoint_url=settings.AWS_S3_ENDPOINT_URL,
             region_name=settings.AWS_S3_REGION_NAME,
             aws_access_key_id=settings.AWS_ACCESS_KEY_ID,
             aws_secret_access_key=settings.AWS_SECRET_ACCESS_KEY,
-            config=Config(
-                signature_version="s3v4",
-                s3={"addressing_style": settings.AWS_S3_ADDRESSING_STYLE},
-            ),
+            config=config,
         )
 
     def upload_file(
@@ -94,7 +105,9 @@ class S3ClientService:
             self.client.create_bucket(Bucket=bucket)
         else:
             self.client.create_bucket(
-                Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": region}
+                Bucket=bucket,
+                # The stubs list the known regions; the client's own region is one of them.
+                CreateBucketConfiguration={"LocationConstraint": region},  # type: ignore[typeddict-item]
             )
         return True
 

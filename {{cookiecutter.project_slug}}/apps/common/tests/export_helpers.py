@@ -6,8 +6,9 @@ The export tests use these instead of the example apps, which a project may swit
 
 import csv
 import io
+from collections.abc import Iterator
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 import django_filters
 import openpyxl
@@ -33,7 +34,7 @@ class JobFilter(django_filters.FilterSet):
 
     class Meta:
         model = ExportJob
-        fields = []
+        fields: list[str] = []
 
 
 class JobCSVSerializer(serializers.ModelSerializer):
@@ -123,7 +124,7 @@ def job_list() -> QuerySet[ExportJob]:
 
 def streamed(response: StreamingHttpResponse) -> bytes:
     assert response.status_code == 200, response.content
-    return b"".join(response.streaming_content)
+    return b"".join(cast(Iterator[bytes], response.streaming_content))
 
 
 def csv_rows(content: bytes) -> list[list[str]]:

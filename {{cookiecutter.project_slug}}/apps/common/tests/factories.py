@@ -4,7 +4,7 @@ from apps.common.models import ExportJob
 from apps.users.tests.factories import UserFactory
 
 
-class ExportJobFactory(factory.django.DjangoModelFactory):
+class ExportJobFactory(factory.django.DjangoModelFactory[ExportJob]):
     class Meta:
         model = ExportJob
 

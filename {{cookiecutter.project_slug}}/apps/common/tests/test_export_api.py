@@ -26,8 +26,8 @@ EXPORT_URL = "/jobs/export/"
 
 
 def test_get_streams_the_filtered_rows_whatever_the_client_accepts(staff_client):
-    wanted = ExportJobFactory(status=ExportJob.Status.FAILED, export_name="wanted")
-    ExportJobFactory(status=ExportJob.Status.RUNNING)
+    wanted = ExportJobFactory.create(status=ExportJob.Status.FAILED, export_name="wanted")
+    ExportJobFactory.create(status=ExportJob.Status.RUNNING)
 
     for accept in ("text/csv", "application/json", "text/html", "*/*"):
         response = staff_client.get(EXPORT_URL, {"status": "failed"}, HTTP_ACCEPT=accept)

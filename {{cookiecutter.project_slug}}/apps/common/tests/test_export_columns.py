@@ -17,7 +17,8 @@ from .factories import ExportJobFactory
 
 def _plan_rows(plan: ColumnPlan, queryset, size: int = 2) -> tuple[list, list]:
     """Every row as the batch path and as the row-by-row path give it."""
-    batched, one_by_one = [], []
+    batched: list[list] = []
+    one_by_one: list[list] = []
     for batch in plan.batches(queryset, size):
         batched.extend(list(row) for row in zip(*plan.represent_columns(batch), strict=True))
         one_by_one.extend(plan.represent_row(raw) for raw in batch)
@@ -26,10 +27,10 @@ def _plan_rows(plan: ColumnPlan, queryset, size: int = 2) -> tuple[list, list]:
 
 @pytest.fixture
 def jobs(db):
-    first = ExportJobFactory(
+    first = ExportJobFactory.create(
         export_name='한국어, "quoted"', progress=3, query_params={"status": ["a", "b"]}
     )
-    second = ExportJobFactory(
+    second = ExportJobFactory.create(
         export_name="=cmd",
         user__first_name="길동",
         user__last_name="홍",
@@ -38,7 +39,7 @@ def jobs(db):
     )
     second.finished_at = dt.datetime(2024, 1, 31, 15, 30, 0, 123456, tzinfo=dt.UTC)
     second.save()
-    third = ExportJobFactory(progress=0)
+    third = ExportJobFactory.create(progress=0)
     return [first, second, third]
 
 
@@ -177,8 +178,10 @@ def test_datetimes_match_drf_in_the_current_time_zone(zone, options):
         serializer = Serializer()
         field = serializer.fields["finished_at"]
         [column] = ColumnPlan(serializer, ExportJob).columns
+        represent = column.represent
+        assert represent is not None
 
-        assert [column.represent(value) for value in AWARE_VALUES] == [
+        assert [represent(value) for value in AWARE_VALUES] == [
             field.to_representation(value) for value in AWARE_VALUES
         ]
-        assert column.represent(None) is None
+        assert represent(None) is None

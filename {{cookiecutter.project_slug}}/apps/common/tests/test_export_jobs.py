@@ -46,7 +46,7 @@ def test_the_task_runs_the_job_and_records_its_file_but_stores_no_result(
     user, s3, settings, export_registry, caplog
 ):
     ExportJobFactory.create_batch(4, status=ExportJob.Status.FAILED)
-    job = ExportJobFactory(user=user, export_name="jobs", query_params={"status": "failed"})
+    job = ExportJobFactory.create(user=user, export_name="jobs", query_params={"status": "failed"})
 
     with caplog.at_level(logging.INFO):
         result = run_export_job.apply(args=(job.pk,), task_id="task-42")
@@ -57,6 +57,8 @@ def test_the_task_runs_the_job_and_records_its_file_but_stores_no_result(
     assert job.status == ExportJob.Status.SUCCEEDED
     assert (job.row_count, job.skipped_rows, job.progress, job.total) == (4, 0, 4, 4)
     assert job.celery_task_id == "task-42"
+    assert job.started_at is not None
+    assert job.finished_at is not None
     assert job.started_at <= job.finished_at
     assert job.file_bucket == settings.EXPORTS_S3_BUCKET
     assert job.file_key.endswith("/" + job.file_name)
@@ -69,7 +71,7 @@ def test_the_task_runs_the_job_and_records_its_file_but_stores_no_result(
 
 @pytest.mark.django_db
 def test_a_job_of_an_unknown_export_fails_saying_so(s3):
-    job = ExportJobFactory(export_name="no-such-export")
+    job = ExportJobFactory.create(export_name="no-such-export")
 
     export_job_run(job_id=job.pk)
 
@@ -89,7 +91,7 @@ def test_a_job_of_an_unknown_export_fails_saying_so(s3):
     ],
 )
 def test_bad_filters_fail_the_job_with_a_readable_message(s3, run, query_params, message):
-    job = ExportJobFactory(query_params=query_params)
+    job = ExportJobFactory.create(query_params=query_params)
 
     with translation.override("en"):
         run(job)
@@ -101,7 +103,7 @@ def test_bad_filters_fail_the_job_with_a_readable_message(s3, run, query_params,
 @pytest.mark.django_db
 def test_too_many_rows_fail_the_job_stating_the_limit(s3, run):
     ExportJobFactory.create_batch(2)
-    job = ExportJobFactory()
+    job = ExportJobFactory.create()
 
     class Limited(JobCSVDownloader):
         allow_row_limit = 2
@@ -116,7 +118,7 @@ def test_too_many_rows_fail_the_job_stating_the_limit(s3, run):
 
 @pytest.mark.django_db
 def test_a_bad_row_fails_the_job_naming_the_row(s3, run):
-    bad = ExportJobFactory(export_name="boom")
+    bad = ExportJobFactory.create(export_name="boom")
 
     class Failing(JobCSVDownloader):
         serializer_class = ExplosiveMethodSerializer
@@ -131,7 +133,7 @@ def test_a_bad_row_fails_the_job_naming_the_row(s3, run):
 @pytest.mark.django_db
 def test_skipped_rows_are_recorded_on_the_job(s3, run):
     ExportJobFactory.create_batch(2)
-    job = ExportJobFactory(export_name="boom")
+    job = ExportJobFactory.create(export_name="boom")
 
     class Skipping(JobCSVDownloader):
         serializer_class = ExplosiveMethodSerializer
@@ -147,7 +149,7 @@ def test_skipped_rows_are_recorded_on_the_job(s3, run):
 @pytest.mark.django_db
 @mock_aws
 def test_an_unexpected_error_fails_the_job_logs_the_traceback_and_reraises(caplog, run):
-    job = ExportJobFactory()  # and no bucket: the upload fails
+    job = ExportJobFactory.create()  # and no bucket: the upload fails
 
     with (
         caplog.at_level(logging.ERROR, logger="apps.common.exports.jobs"),
@@ -165,7 +167,7 @@ def test_an_unexpected_error_fails_the_job_logs_the_traceback_and_reraises(caplo
 
 @pytest.mark.django_db
 def test_a_downloader_that_cannot_be_built_fails_the_job(s3, run):
-    job = ExportJobFactory()
+    job = ExportJobFactory.create()
 
     class Broken(JobCSVDownloader):
         def __init__(self, **options):
@@ -179,7 +181,7 @@ def test_a_downloader_that_cannot_be_built_fails_the_job(s3, run):
 
 @pytest.mark.django_db
 def test_the_soft_time_limit_fails_the_job_with_its_own_message(s3, run):
-    job = ExportJobFactory()
+    job = ExportJobFactory.create()
 
     class Slow(JobCSVDownloader):
         def generate_csv_lines(self):
@@ -194,7 +196,7 @@ def test_the_soft_time_limit_fails_the_job_with_its_own_message(s3, run):
 @pytest.mark.django_db
 @pytest.mark.parametrize("status", [ExportJob.Status.RUNNING, ExportJob.Status.SUCCEEDED])
 def test_a_redelivered_task_leaves_a_job_that_is_not_pending_alone(s3, status, caplog, run):
-    job = ExportJobFactory(status=status, file_key="earlier/key.csv", celery_task_id="first")
+    job = ExportJobFactory.create(status=status, file_key="earlier/key.csv", celery_task_id="first")
 
     with caplog.at_level(logging.WARNING, logger="apps.common.exports.jobs"):
         run(job, task_id="second")
@@ -209,7 +211,7 @@ def test_a_running_job_beats_its_progress_into_its_row_even_without_a_task_id(
 ):
     monkeypatch.setattr(jobs, "PROGRESS_WRITE_SECONDS", 0)  # beat at every progress report
     ExportJobFactory.create_batch(5)
-    job = ExportJobFactory()
+    job = ExportJobFactory.create()
     seen_in_database = []
 
     class WatchedDownloader(JobCSVDownloader):
@@ -246,7 +248,7 @@ def _stale(job: ExportJob, settings) -> None:
 @pytest.mark.django_db
 def test_a_late_worker_cannot_revive_a_job_the_sweep_failed(s3, settings, export_registry):
     """The sweep first, the slow worker after: the job stays failed, the late file is deleted."""
-    job = ExportJobFactory()
+    job = ExportJobFactory.create()
 
     class SweptMidway(JobCSVDownloader):
         def generate_csv_lines(self):
@@ -269,7 +271,7 @@ def test_a_late_worker_cannot_revive_a_job_the_sweep_failed(s3, settings, export
 @pytest.mark.django_db
 def test_the_sweep_cannot_fail_a_job_its_worker_finished(s3, settings, run):
     """The worker first, the sweep after (its stale view of the job notwithstanding)."""
-    job = ExportJobFactory()
+    job = ExportJobFactory.create()
     run(job)
     finished = ExportJob.objects.get(pk=job.pk)
     _stale(job, settings)
@@ -285,9 +287,13 @@ def test_the_sweep_cannot_fail_a_job_its_worker_finished(s3, settings, run):
 def test_running_jobs_whose_heartbeat_stopped_are_failed_by_the_periodic_sweep(settings):
     now = timezone.now()
     silent_for = settings.EXPORTS_STALE_AFTER
-    stale = ExportJobFactory(status=ExportJob.Status.RUNNING, started_at=now - silent_for * 3)
-    beating = ExportJobFactory(status=ExportJob.Status.RUNNING, started_at=now - silent_for * 3)
-    waiting = ExportJobFactory(status=ExportJob.Status.PENDING)
+    stale = ExportJobFactory.create(
+        status=ExportJob.Status.RUNNING, started_at=now - silent_for * 3
+    )
+    beating = ExportJobFactory.create(
+        status=ExportJob.Status.RUNNING, started_at=now - silent_for * 3
+    )
+    waiting = ExportJobFactory.create(status=ExportJob.Status.PENDING)
     ExportJob.objects.filter(pk__in=[stale.pk, waiting.pk]).update(updated_at=now - silent_for * 2)
     ExportJob.objects.filter(pk=beating.pk).update(updated_at=now - silent_for / 2)
 
@@ -322,7 +328,9 @@ def test_temp_folders_left_by_lost_workers_are_deleted(tmp_path, monkeypatch, se
 
 def _job_with_file(s3, bucket: str, key: str, *, age: timedelta) -> ExportJob:
     s3.client.put_object(Bucket=bucket, Key=key, Body=b"x")
-    job = ExportJobFactory(status=ExportJob.Status.SUCCEEDED, file_bucket=bucket, file_key=key)
+    job = ExportJobFactory.create(
+        status=ExportJob.Status.SUCCEEDED, file_bucket=bucket, file_key=key
+    )
     ExportJob.objects.filter(pk=job.pk).update(created_at=timezone.now() - age)
     return job
 
@@ -333,7 +341,7 @@ def test_expired_exports_lose_their_files_and_records(s3, settings):
     retention = settings.EXPORTS_RETENTION
     expired = _job_with_file(s3, bucket, "old.csv", age=retention + timedelta(hours=1))
     kept = _job_with_file(s3, bucket, "new.csv", age=retention - timedelta(hours=1))
-    failed = ExportJobFactory(status=ExportJob.Status.FAILED)
+    failed = ExportJobFactory.create(status=ExportJob.Status.FAILED)
     ExportJob.objects.filter(pk=failed.pk).update(created_at=timezone.now() - retention * 2)
 
     assert delete_expired_exports.delay().get() == 2
@@ -348,7 +356,7 @@ def test_expired_exports_lose_their_files_and_records(s3, settings):
 def test_records_stay_when_their_files_cannot_be_deleted(s3, settings):
     old = timedelta(days=365)
     _job_with_file(s3, settings.EXPORTS_S3_BUCKET, "old.csv", age=old)
-    orphan = ExportJobFactory(file_bucket="no-such-bucket", file_key="gone.csv")
+    orphan = ExportJobFactory.create(file_bucket="no-such-bucket", file_key="gone.csv")
     ExportJob.objects.filter(pk=orphan.pk).update(created_at=timezone.now() - old)
 
     with pytest.raises(ClientError, match="NoSuchBucket"):

@@ -23,7 +23,7 @@ def _status(client, job: ExportJob):
 
 @pytest.mark.django_db
 def test_owner_sees_a_pending_job(user, user_client, settings):
-    job = ExportJobFactory(user=user, export_name="reward logs")
+    job = ExportJobFactory.create(user=user, export_name="reward logs")
 
     response = _status(user_client, job)
 
@@ -54,8 +54,10 @@ def test_owner_sees_a_pending_job(user, user_client, settings):
 
 @pytest.mark.django_db
 def test_a_running_job_shows_the_progress_its_row_holds_never_100_percent(user, user_client):
-    job = ExportJobFactory(user=user, status=ExportJob.Status.RUNNING, progress=3, total=12)
-    done = ExportJobFactory(user=user, status=ExportJob.Status.RUNNING, progress=12, total=12)
+    job = ExportJobFactory.create(user=user, status=ExportJob.Status.RUNNING, progress=3, total=12)
+    done = ExportJobFactory.create(
+        user=user, status=ExportJob.Status.RUNNING, progress=12, total=12
+    )
 
     body = _status(user_client, job).json()
 
@@ -66,7 +68,7 @@ def test_a_running_job_shows_the_progress_its_row_holds_never_100_percent(user, 
 @pytest.mark.django_db
 def test_progress_by_task_id_in_the_cache_is_not_what_the_status_shows(user, user_client):
     """One source of truth: the job's row. The cache entry serves pollers by task id only."""
-    job = ExportJobFactory(
+    job = ExportJobFactory.create(
         user=user, status=ExportJob.Status.RUNNING, celery_task_id="t-1", progress=3, total=12
     )
     set_progress("t-1", 11, 12)
@@ -79,7 +81,7 @@ def test_progress_by_task_id_in_the_cache_is_not_what_the_status_shows(user, use
 @pytest.mark.django_db
 def test_a_succeeded_job_has_a_fresh_short_lived_download_link(user, user_client, s3, settings):
     s3.client.put_object(Bucket=settings.EXPORTS_S3_BUCKET, Key="d/t/보고서.csv", Body=b"a\r\n")
-    job = ExportJobFactory(
+    job = ExportJobFactory.create(
         user=user,
         status=ExportJob.Status.SUCCEEDED,
         progress=1,
@@ -105,7 +107,7 @@ def test_a_succeeded_job_has_a_fresh_short_lived_download_link(user, user_client
 
 @pytest.mark.django_db
 def test_a_failed_job_says_why_and_has_no_link(user, user_client):
-    job = ExportJobFactory(
+    job = ExportJobFactory.create(
         user=user, status=ExportJob.Status.FAILED, error_message="Too many rows.", total=10
     )
 
@@ -125,7 +127,7 @@ def _client(user) -> APIClient:
 
 
 def _granted(**fields):
-    user = UserFactory(**fields)
+    user = UserFactory.create(**fields)
     user.user_permissions.add(Permission.objects.get(codename="view_every_export"))
     return user
 
@@ -134,15 +136,15 @@ def _granted(**fields):
 @pytest.mark.parametrize(
     ("reader", "visible"),
     [
-        (lambda: UserFactory(), False),
-        (lambda: StaffUserFactory(), False),  # staff status alone is not enough
+        (lambda: UserFactory.create(), False),
+        (lambda: StaffUserFactory.create(), False),  # staff status alone is not enough
         (lambda: _granted(), True),
-        (lambda: UserFactory(is_staff=True, is_superuser=True), True),
+        (lambda: UserFactory.create(is_staff=True, is_superuser=True), True),
     ],
     ids=["other user", "other staff", "granted the permission", "superuser"],
 )
 def test_someone_elses_job_is_visible_only_with_the_permission(reader, visible):
-    job = ExportJobFactory(user=StaffUserFactory())
+    job = ExportJobFactory.create(user=StaffUserFactory.create())
     missing = job.pk + 1  # the newest job
     client = _client(reader())
 
@@ -157,7 +159,7 @@ def test_someone_elses_job_is_visible_only_with_the_permission(reader, visible):
 
 @pytest.mark.django_db
 def test_anonymous_users_are_refused(api_client):
-    job = ExportJobFactory()
+    job = ExportJobFactory.create()
 
     response = _status(api_client, job)
 
@@ -168,14 +170,14 @@ def test_anonymous_users_are_refused(api_client):
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     ("reader", "sees_others"),
-    [(lambda: StaffUserFactory(), False), (lambda: _granted(is_staff=True), True)],
+    [(lambda: StaffUserFactory.create(), False), (lambda: _granted(is_staff=True), True)],
     ids=["staff", "staff granted the permission"],
 )
 def test_the_admin_lists_jobs_by_the_same_rule(client, reader, sees_others):
     user = reader()
     user.user_permissions.add(Permission.objects.get(codename="view_exportjob"))
-    own = ExportJobFactory(user=user)
-    others = ExportJobFactory(user=StaffUserFactory())
+    own = ExportJobFactory.create(user=user)
+    others = ExportJobFactory.create(user=StaffUserFactory.create())
     client.force_login(user)
 
     listed = client.get(reverse("admin:common_exportjob_changelist")).context["cl"].result_list

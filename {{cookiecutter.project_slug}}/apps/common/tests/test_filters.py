@@ -16,7 +16,7 @@ class UserFilter(FilterSet):
 
 @pytest.mark.parametrize("word", ["true", "True", "1", "yes"])
 def test_true_words_filter_on_true(word):
-    staff, _ = StaffUserFactory(), UserFactory()
+    staff, _ = StaffUserFactory.create(), UserFactory.create()
 
     filterset = UserFilter({"is_staff": word}, queryset=get_user_model().objects.all())
 
@@ -26,7 +26,7 @@ def test_true_words_filter_on_true(word):
 
 @pytest.mark.parametrize("word", ["false", "0", "no"])
 def test_false_words_filter_on_false(word):
-    _, user = StaffUserFactory(), UserFactory()
+    _, user = StaffUserFactory.create(), UserFactory.create()
 
     filterset = UserFilter({"is_staff": word}, queryset=get_user_model().objects.all())
 
@@ -35,7 +35,7 @@ def test_false_words_filter_on_false(word):
 
 
 def test_an_empty_value_does_not_filter():
-    StaffUserFactory(), UserFactory()
+    StaffUserFactory.create(), UserFactory.create()
 
     filterset = UserFilter({"is_staff": ""}, queryset=get_user_model().objects.all())
 
@@ -75,7 +75,7 @@ def test_a_related_id_out_of_range_is_an_error_not_a_database_failure(user_id):
 
 
 def test_a_related_id_in_range_filters():
-    user = UserFactory()
+    user = UserFactory.create()
 
     filterset = LogEntryFilter({"user": str(user.pk)}, queryset=LogEntry.objects.all())
 
@@ -84,7 +84,7 @@ def test_a_related_id_in_range_filters():
 
 
 def test_an_id_list_filters_on_every_id():
-    first, _, third = UserFactory(), UserFactory(), UserFactory()
+    first, _, third = UserFactory.create(), UserFactory.create(), UserFactory.create()
 
     filterset = UserIdFilter(
         {"id": f"{first.pk},{third.pk}"}, queryset=get_user_model().objects.order_by("pk")

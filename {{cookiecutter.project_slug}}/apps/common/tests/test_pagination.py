@@ -49,7 +49,7 @@ def _forged_cursor(position: str) -> str:
 @pytest.mark.django_db
 @pytest.mark.parametrize(("ordering", "position"), [("id", "abc"), ("-date_joined", "yesterday")])
 def test_a_forged_cursor_position_is_a_400(ordering, position):
-    UserFactory()
+    UserFactory.create()
     paginator = CursorPagination()
     paginator.ordering = ordering
 
@@ -63,14 +63,16 @@ def test_a_forged_cursor_position_is_a_400(ordering, position):
 
 @pytest.mark.django_db
 def test_a_valid_cursor_pages_on():
-    users = [UserFactory() for _ in range(3)]
+    users = [UserFactory.create() for _ in range(3)]
     paginator = CursorPagination()
     paginator.ordering = "id"
     paginator.page_size = 2
     queryset = get_user_model().objects.all()
 
     first = paginator.paginate_queryset(queryset, _request(""))
-    next_query = paginator.get_next_link().split("?", 1)[1]
+    next_link = paginator.get_next_link()
+    assert next_link is not None
+    next_query = next_link.split("?", 1)[1]
     second = paginator.paginate_queryset(queryset, _request(next_query))
 
     assert first == users[:2]

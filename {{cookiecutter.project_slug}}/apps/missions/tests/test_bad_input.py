@@ -13,7 +13,7 @@ LIST_URL = reverse("mission-list")
 
 
 def test_an_unknown_boolean_filter_value_is_a_400_not_the_whole_list(staff_client):
-    MissionFactory()
+    MissionFactory.create()
 
     response = staff_client.get(LIST_URL, {"is_exposed": "maybe"})
 
@@ -29,7 +29,7 @@ def test_a_size_that_is_not_a_number_is_a_400(staff_client):
 
 
 def test_a_forged_cursor_is_a_400(staff_client):
-    MissionFactory()
+    MissionFactory.create()
     cursor = base64.b64encode(b"o=0&p=abc").decode()
 
     response = staff_client.get(LIST_URL, {"pagination": "cursor", "cursor": cursor})
@@ -41,7 +41,7 @@ def test_a_forged_cursor_is_a_400(staff_client):
 
 
 def test_a_naive_datetime_before_the_calendar_starts_in_utc_is_a_400(staff_client):
-    reward = RewardFactory()
+    reward = RewardFactory.create()
     payload = {
         "title": "Edge of time",
         "description": "",

@@ -27,7 +27,7 @@ def test_full_clean_reports_a_non_positive_point_on_the_point_field_once():
 
 
 def test_database_refuses_a_mission_that_ends_before_it_starts():
-    reward = RewardFactory()
+    reward = RewardFactory.create()
     starts_at = timezone.now()
     with pytest.raises(IntegrityError), transaction.atomic():
         Mission.objects.create(
@@ -38,7 +38,7 @@ def test_database_refuses_a_mission_that_ends_before_it_starts():
 def test_full_clean_reports_an_end_before_the_start_on_ends_at_once():
     starts_at = timezone.now()
     mission = MissionFactory.build(
-        reward=RewardFactory(), starts_at=starts_at, ends_at=starts_at - timedelta(hours=1)
+        reward=RewardFactory.create(), starts_at=starts_at, ends_at=starts_at - timedelta(hours=1)
     )
 
     with pytest.raises(ValidationError) as caught:
@@ -48,7 +48,7 @@ def test_full_clean_reports_an_end_before_the_start_on_ends_at_once():
 
 
 def test_a_valid_mission_passes_full_clean_and_its_constraints():
-    mission = MissionFactory.build(reward=RewardFactory())
+    mission = MissionFactory.build(reward=RewardFactory.create())
 
     mission.full_clean()
     mission.save()

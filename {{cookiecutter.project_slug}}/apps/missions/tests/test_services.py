@@ -7,9 +7,10 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from apps.common.exceptions import ApplicationError
-from apps.missions.models import Mission
+from apps.missions.models import Mission, Reward
 from apps.missions.services import (
     MISSION_BULK_MAX_SIZE,
+    MissionData,
     mission_bulk_create,
     mission_create,
 )
@@ -19,7 +20,7 @@ from .factories import RewardFactory
 pytestmark = pytest.mark.django_db
 
 
-def mission_data(reward, index: int = 0, **changes) -> dict:
+def mission_data(reward: Reward, index: int = 0) -> MissionData:
     starts_at = timezone.now()
     return {
         "title": f"출석 미션 {index}",
@@ -28,12 +29,11 @@ def mission_data(reward, index: int = 0, **changes) -> dict:
         "starts_at": starts_at,
         "ends_at": starts_at + timedelta(days=7),
         "reward": reward,
-        **changes,
     }
 
 
 def test_mission_create_saves_a_valid_mission():
-    reward = RewardFactory()
+    reward = RewardFactory.create()
 
     mission = mission_create(**mission_data(reward))
 
@@ -41,7 +41,7 @@ def test_mission_create_saves_a_valid_mission():
 
 
 def test_mission_create_refuses_an_invalid_mission_and_saves_nothing():
-    data = mission_data(RewardFactory())
+    data = mission_data(RewardFactory.create())
     data["ends_at"] = data["starts_at"]
 
     with pytest.raises(ValidationError) as caught:
@@ -52,7 +52,7 @@ def test_mission_create_refuses_an_invalid_mission_and_saves_nothing():
 
 
 def test_bulk_create_inserts_every_mission_with_one_insert_statement():
-    reward = RewardFactory()
+    reward = RewardFactory.create()
     items = [mission_data(reward, index) for index in range(5)]
 
     with CaptureQueriesContext(connection) as queries:
@@ -65,7 +65,7 @@ def test_bulk_create_inserts_every_mission_with_one_insert_statement():
 
 
 def test_bulk_create_with_one_invalid_item_saves_nothing_and_names_its_index():
-    reward = RewardFactory()
+    reward = RewardFactory.create()
     items = [mission_data(reward, index) for index in range(3)]
     items[1]["ends_at"] = items[1]["starts_at"] - timedelta(days=1)
 
@@ -77,7 +77,7 @@ def test_bulk_create_with_one_invalid_item_saves_nothing_and_names_its_index():
 
 
 def test_bulk_create_refuses_more_than_the_batch_maximum():
-    reward = RewardFactory()
+    reward = RewardFactory.create()
     items = [mission_data(reward, index) for index in range(MISSION_BULK_MAX_SIZE + 1)]
 
     with pytest.raises(ApplicationError, match=f"at most {MISSION_BULK_MAX_SIZE}"):

@@ -51,7 +51,7 @@ def test_anonymous_users_must_log_in_and_non_staff_users_are_refused(
 
 
 def test_staff_can_list_missions(staff_client):
-    mission = MissionFactory()
+    mission = MissionFactory.create()
 
     response = staff_client.get(LIST_URL)
 
@@ -70,24 +70,24 @@ def test_staff_can_list_missions(staff_client):
 
 
 def test_filter_by_exposure(staff_client):
-    shown = MissionFactory()
-    hidden = MissionFactory(hidden=True)
+    shown = MissionFactory.create()
+    hidden = MissionFactory.create(hidden=True)
 
     assert ids(staff_client.get(LIST_URL, {"is_exposed": "true"})) == [shown.pk]
     assert ids(staff_client.get(LIST_URL, {"is_exposed": "false"})) == [hidden.pk]
 
 
 def test_filter_by_reward(staff_client):
-    mission = MissionFactory()
-    MissionFactory()
+    mission = MissionFactory.create()
+    MissionFactory.create()
 
     assert ids(staff_client.get(LIST_URL, {"reward": mission.reward.pk})) == [mission.pk]
 
 
 def test_filter_by_start_dates(staff_client):
     now = timezone.now()
-    early = MissionFactory(starts_at=now - timedelta(days=10))
-    late = MissionFactory(starts_at=now + timedelta(days=10))
+    early = MissionFactory.create(starts_at=now - timedelta(days=10))
+    late = MissionFactory.create(starts_at=now + timedelta(days=10))
     day = timezone.localdate(early.starts_at).isoformat()
 
     assert ids(staff_client.get(LIST_URL, {"starts_after": day, "starts_before": day})) == [
@@ -99,9 +99,11 @@ def test_filter_by_start_dates(staff_client):
 
 def test_filter_missions_running_at_a_moment(staff_client):
     now = timezone.now()
-    running = MissionFactory(starts_at=now - timedelta(days=1), ends_at=now + timedelta(days=1))
-    MissionFactory(starts_at=now - timedelta(days=9), ends_at=now - timedelta(days=2))
-    MissionFactory(starts_at=now + timedelta(days=2), ends_at=now + timedelta(days=9))
+    running = MissionFactory.create(
+        starts_at=now - timedelta(days=1), ends_at=now + timedelta(days=1)
+    )
+    MissionFactory.create(starts_at=now - timedelta(days=9), ends_at=now - timedelta(days=2))
+    MissionFactory.create(starts_at=now + timedelta(days=2), ends_at=now + timedelta(days=9))
 
     assert ids(staff_client.get(LIST_URL, {"active_at": now.isoformat()})) == [running.pk]
 
@@ -122,10 +124,12 @@ def test_an_invalid_filter_value_is_a_400_naming_the_filter(staff_client, params
 
 
 def test_search_matches_title_description_and_reward_name(staff_client):
-    by_title = MissionFactory(title="주말 걷기 챌린지")
-    by_reward = MissionFactory(reward=RewardFactory(name="Weekend walking badge"))
-    by_description = MissionFactory(description="Walk 5,000 steps on the weekend.")
-    MissionFactory(title="Unrelated", description="", reward=RewardFactory(name="Other"))
+    by_title = MissionFactory.create(title="주말 걷기 챌린지")
+    by_reward = MissionFactory.create(reward=RewardFactory.create(name="Weekend walking badge"))
+    by_description = MissionFactory.create(description="Walk 5,000 steps on the weekend.")
+    MissionFactory.create(
+        title="Unrelated", description="", reward=RewardFactory.create(name="Other")
+    )
 
     assert ids(staff_client.get(LIST_URL, {"search": "걷기"})) == [by_title.pk]
     assert set(ids(staff_client.get(LIST_URL, {"search": "weekend"}))) == {
@@ -135,9 +139,9 @@ def test_search_matches_title_description_and_reward_name(staff_client):
 
 
 def test_ordering_by_a_field_numbers_the_rows_in_that_order(staff_client):
-    b = MissionFactory(title="b")
-    a = MissionFactory(title="a")
-    c = MissionFactory(title="c")
+    b = MissionFactory.create(title="b")
+    a = MissionFactory.create(title="a")
+    c = MissionFactory.create(title="c")
 
     response = staff_client.get(LIST_URL, {"ordering": "title"})
 
@@ -159,7 +163,7 @@ def test_an_unknown_ordering_field_is_a_400(staff_client):
 @pytest.fixture
 def seven_missions() -> list[Mission]:
     """Newest first, as the list shows them; the fourth is hidden and gets no number."""
-    missions = [MissionFactory(hidden=index == 3) for index in range(7)]
+    missions = [MissionFactory.create(hidden=index == 3) for index in range(7)]
     return missions[::-1]
 
 
@@ -186,7 +190,7 @@ def test_cursor_pages_keep_the_numbers_of_the_whole_list(staff_client, seven_mis
 
 
 def test_cursor_pages_keep_numbers_with_a_client_ordering(staff_client):
-    missions = [MissionFactory(title=title) for title in ("d", "a", "c", "b", "e")]
+    missions = [MissionFactory.create(title=title) for title in ("d", "a", "c", "b", "e")]
     by_title = sorted(missions, key=lambda mission: mission.title)
     params = {"pagination": "cursor", "size": 2, "ordering": "title"}
 
@@ -225,7 +229,7 @@ def test_numbers_count_the_filtered_list(staff_client, seven_missions):
 
 
 def test_retrieve_a_mission_or_404(staff_client):
-    mission = MissionFactory()
+    mission = MissionFactory.create()
 
     response = staff_client.get(reverse("mission-detail", args=[mission.pk]))
     assert response.status_code == 200
@@ -234,7 +238,7 @@ def test_retrieve_a_mission_or_404(staff_client):
 
 
 def test_create_a_mission(staff_client):
-    reward = RewardFactory()
+    reward = RewardFactory.create()
 
     response = staff_client.post(LIST_URL, mission_payload(reward), format="json")
 
@@ -245,7 +249,7 @@ def test_create_a_mission(staff_client):
 
 
 def test_create_refuses_a_mission_that_ends_before_it_starts(staff_client):
-    payload = mission_payload(RewardFactory())
+    payload = mission_payload(RewardFactory.create())
     payload["ends_at"] = payload["starts_at"]
 
     response = staff_client.post(LIST_URL, payload, format="json")
@@ -256,7 +260,7 @@ def test_create_refuses_a_mission_that_ends_before_it_starts(staff_client):
 
 
 def test_create_refuses_a_missing_title_and_an_unknown_reward(staff_client):
-    payload = {**mission_payload(RewardFactory()), "title": "", "reward": 999_999}
+    payload = {**mission_payload(RewardFactory.create()), "title": "", "reward": 999_999}
 
     response = staff_client.post(LIST_URL, payload, format="json")
 
@@ -268,7 +272,7 @@ def test_create_refuses_a_missing_title_and_an_unknown_reward(staff_client):
 
 
 def test_bulk_create_creates_every_mission(staff_client):
-    reward = RewardFactory()
+    reward = RewardFactory.create()
     payload = [mission_payload(reward, index) for index in range(3)]
 
     response = staff_client.post(BULK_URL, payload, format="json")
@@ -279,7 +283,7 @@ def test_bulk_create_creates_every_mission(staff_client):
 
 
 def test_bulk_create_with_a_malformed_item_saves_nothing_and_names_its_index(staff_client):
-    reward = RewardFactory()
+    reward = RewardFactory.create()
     payload = [mission_payload(reward, index) for index in range(3)]
     payload[1]["title"] = ""
     payload[2]["starts_at"] = "not a date"
@@ -295,7 +299,7 @@ def test_bulk_create_with_a_malformed_item_saves_nothing_and_names_its_index(sta
 
 
 def test_bulk_create_with_an_item_breaking_a_model_rule_saves_nothing(staff_client):
-    reward = RewardFactory()
+    reward = RewardFactory.create()
     payload = [mission_payload(reward, index) for index in range(3)]
     payload[2]["ends_at"] = payload[2]["starts_at"]
 
@@ -307,7 +311,7 @@ def test_bulk_create_with_an_item_breaking_a_model_rule_saves_nothing(staff_clie
 
 
 def test_bulk_create_over_the_batch_maximum_is_a_clear_400(staff_client):
-    reward = RewardFactory()
+    reward = RewardFactory.create()
     payload = [mission_payload(reward, index) for index in range(MISSION_BULK_MAX_SIZE + 1)]
 
     response = staff_client.post(BULK_URL, payload, format="json")

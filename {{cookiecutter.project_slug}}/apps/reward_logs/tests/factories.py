@@ -14,7 +14,7 @@ MEMOS = [
 ]
 
 
-class MissionRewardLogFactory(factory.django.DjangoModelFactory):
+class MissionRewardLogFactory(factory.django.DjangoModelFactory[MissionRewardLog]):
     """A pending log; `paid=True` or `cancelled=True` for the other states."""
 
     class Meta:

@@ -11,6 +11,9 @@ from apps.common.tests.export_helpers import (
     streamed,
     xlsx_rows,
 )
+from apps.missions.tests.admin_helpers import changelist_rows, column
+from apps.missions.tests.factories import MissionFactory, RewardFactory
+from apps.reward_logs.admin import MissionWithPaidTotalsAdmin, RewardWithPaidTotalsAdmin
 from apps.reward_logs.models import MissionRewardLog
 from apps.users.tests.factories import StaffUserFactory
 
@@ -19,11 +22,13 @@ from .factories import MissionRewardLogFactory
 pytestmark = pytest.mark.django_db
 
 CHANGELIST = reverse("admin:reward_logs_missionrewardlog_changelist")
+MISSION_CHANGELIST = reverse("admin:missions_mission_changelist")
+REWARD_CHANGELIST = reverse("admin:missions_reward_changelist")
 
 
 @pytest.fixture
 def admin_user():
-    return StaffUserFactory(is_superuser=True)
+    return StaffUserFactory.create(is_superuser=True)
 
 
 @pytest.fixture
@@ -38,8 +43,8 @@ def run_action(client, action: str, rows, *, follow: bool = False):
 
 
 def test_changelist_filters_and_searches(admin_client):
-    paid = MissionRewardLogFactory(paid=True, user__username="kim_minji")
-    MissionRewardLogFactory(user__username="lee_junho")
+    paid = MissionRewardLogFactory.create(paid=True, user__username="kim_minji")
+    MissionRewardLogFactory.create(user__username="lee_junho")
 
     by_status = admin_client.get(CHANGELIST, {"status__exact": "paid"})
     by_search = admin_client.get(CHANGELIST, {"q": "minji"})
@@ -150,8 +155,8 @@ def test_async_export_action_refuses_a_selection_over_the_row_limit(admin_client
 
 
 def test_mark_paid_action_pays_pending_rows_through_the_service(admin_client):
-    pending = MissionRewardLogFactory()
-    cancelled = MissionRewardLogFactory(cancelled=True)
+    pending = MissionRewardLogFactory.create()
+    cancelled = MissionRewardLogFactory.create(cancelled=True)
 
     response = run_action(admin_client, "mark_paid", [pending, cancelled], follow=True)
 
@@ -164,10 +169,45 @@ def test_mark_paid_action_pays_pending_rows_through_the_service(admin_client):
 
 
 def test_non_staff_users_cannot_open_the_admin(client):
-    MissionRewardLogFactory()
+    MissionRewardLogFactory.create()
     client.force_login(MissionRewardLog.objects.get().user)
 
     response = client.get(CHANGELIST)
 
     assert response.status_code == 302
     assert "/admin/login/" in response["Location"]
+
+
+def test_mission_admin_counts_paid_rewards_and_sorts_by_them(admin_client):
+    busy, quiet, idle = MissionFactory.create_batch(3)
+    MissionRewardLogFactory.create_batch(3, mission=busy, paid=True)
+    MissionRewardLogFactory.create(mission=busy)  # pending: not counted
+    MissionRewardLogFactory.create(mission=quiet, paid=True)
+
+    rows = changelist_rows(
+        admin_client.get(
+            MISSION_CHANGELIST, {"o": f"-{column(MissionWithPaidTotalsAdmin, 'paid_count')}"}
+        )
+    )
+
+    assert [(m.pk, m.paid_count) for m in rows] == [(busy.pk, 3), (quiet.pk, 1), (idle.pk, 0)]
+    assert rows[0].paid_point == 3 * busy.reward.point
+    # The numbers still count the exposed rows in the order shown.
+    assert [m.number for m in rows] == [1, 2, 3]
+
+
+def test_reward_admin_counts_missions_and_paid_rewards_and_sorts_by_them(admin_client):
+    popular, unused = RewardFactory.create(), RewardFactory.create()
+    missions = MissionFactory.create_batch(2, reward=popular)
+    for mission in missions:
+        MissionRewardLogFactory.create_batch(2, mission=mission, paid=True)
+    paid_column = column(RewardWithPaidTotalsAdmin, "paid_count")
+
+    response = admin_client.get(REWARD_CHANGELIST, {"o": f"-{paid_column}"})
+
+    rows = changelist_rows(response)
+    assert [(r.pk, r.mission_count, r.paid_count) for r in rows] == [
+        (popular.pk, 2, 4),
+        (unused.pk, 0, 0),
+    ]
+    assert rows[0].paid_point == 4 * popular.point

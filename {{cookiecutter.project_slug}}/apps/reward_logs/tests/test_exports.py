@@ -40,13 +40,13 @@ def list_rows(client, params: dict) -> list[dict]:
 
 @pytest.fixture
 def reward_logs() -> list[MissionRewardLog]:
-    mission = MissionFactory(title='주말 출석, "특별" 이벤트')
+    mission = MissionFactory.create(title='주말 출석, "특별" 이벤트')
     logs = [
-        MissionRewardLogFactory(mission=mission, paid=True, memo="출석 보상, 자동 지급"),
-        MissionRewardLogFactory(mission=mission, memo='=HYPERLINK("http://x")'),
-        MissionRewardLogFactory(paid=True, memo="줄바꿈\n메모"),
-        MissionRewardLogFactory(cancelled=True, memo=""),
-        MissionRewardLogFactory(mission=mission, paid=True),
+        MissionRewardLogFactory.create(mission=mission, paid=True, memo="출석 보상, 자동 지급"),
+        MissionRewardLogFactory.create(mission=mission, memo='=HYPERLINK("http://x")'),
+        MissionRewardLogFactory.create(paid=True, memo="줄바꿈\n메모"),
+        MissionRewardLogFactory.create(cancelled=True, memo=""),
+        MissionRewardLogFactory.create(mission=mission, paid=True),
     ]
     return logs
 

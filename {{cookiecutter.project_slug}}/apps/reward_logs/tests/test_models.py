@@ -13,21 +13,21 @@ pytestmark = pytest.mark.django_db
 
 
 def test_database_refuses_a_log_without_positive_points():
-    reward_log = MissionRewardLogFactory()
+    reward_log = MissionRewardLogFactory.create()
 
     with pytest.raises(IntegrityError), transaction.atomic():
         MissionRewardLog.objects.filter(pk=reward_log.pk).update(point=0)
 
 
 def test_database_refuses_a_paid_log_without_its_payment_time():
-    reward_log = MissionRewardLogFactory()
+    reward_log = MissionRewardLogFactory.create()
 
     with pytest.raises(IntegrityError), transaction.atomic():
         MissionRewardLog.objects.filter(pk=reward_log.pk).update(status="paid", paid_at=None)
 
 
 def test_full_clean_reports_each_rule_on_its_field_once():
-    reward_log = MissionRewardLogFactory()
+    reward_log = MissionRewardLogFactory.create()
     reward_log.point = 0
     reward_log.status = MissionRewardLog.Status.PAID
 
@@ -49,9 +49,9 @@ def test_full_clean_reports_each_rule_on_its_field_once():
     ],
 )
 def test_every_status_is_valid_with_its_rules_kept(status, paid):
-    mission = MissionFactory()
+    mission = MissionFactory.create()
     reward_log = MissionRewardLog(
-        user=UserFactory(),
+        user=UserFactory.create(),
         mission=mission,
         reward=mission.reward,
         point=mission.reward.point,

@@ -47,7 +47,7 @@ def test_seeded_logs_are_valid_and_spread_over_the_days():
 
 def test_seeding_drops_cached_totals_of_the_seeded_missions(django_capture_on_commit_callbacks):
     reward_logs_seed(logs=0, users=1, missions=2)
-    mission = Mission.objects.order_by("pk").first()
+    mission = Mission.objects.earliest("pk")
     assert mission_reward_totals(mission_id=mission.pk)["paid"]["count"] == 0
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -59,7 +59,7 @@ def test_seeding_drops_cached_totals_of_the_seeded_missions(django_capture_on_co
 
 
 def test_seed_leaves_other_missions_alone():
-    own = MissionFactory(title="운영팀이 만든 미션")
+    own = MissionFactory.create(title="운영팀이 만든 미션")
 
     reward_logs_seed(logs=10, users=2, missions=2)
 

@@ -15,9 +15,9 @@ pytestmark = pytest.mark.django_db
 
 
 def test_create_copies_the_reward_and_its_current_point():
-    mission = MissionFactory(reward__point=700)
+    mission = MissionFactory.create(reward__point=700)
 
-    reward_log = reward_log_create(user=UserFactory(), mission=mission, memo="첫 참여")
+    reward_log = reward_log_create(user=UserFactory.create(), mission=mission, memo="첫 참여")
 
     assert reward_log.status == MissionRewardLog.Status.PENDING
     assert (reward_log.reward, reward_log.point) == (mission.reward, 700)
@@ -28,7 +28,7 @@ def test_create_copies_the_reward_and_its_current_point():
 
 
 def test_pay_marks_a_pending_log_paid_with_its_time():
-    reward_log = MissionRewardLogFactory()
+    reward_log = MissionRewardLogFactory.create()
 
     paid = reward_log_pay(reward_log=reward_log)
 
@@ -40,7 +40,7 @@ def test_pay_marks_a_pending_log_paid_with_its_time():
 @pytest.mark.parametrize("service", [reward_log_pay, reward_log_cancel])
 @pytest.mark.parametrize("state", ["paid", "cancelled"])
 def test_only_a_pending_log_can_be_paid_or_cancelled(service, state):
-    reward_log = MissionRewardLogFactory(**{state: True})
+    reward_log = MissionRewardLogFactory.create(**{state: True})
 
     with pytest.raises(ApplicationError, match="only a pending one"):
         service(reward_log=reward_log)
@@ -50,7 +50,7 @@ def test_only_a_pending_log_can_be_paid_or_cancelled(service, state):
 
 
 def test_cancel_keeps_the_reason_in_the_memo():
-    reward_log = MissionRewardLogFactory()
+    reward_log = MissionRewardLogFactory.create()
 
     reward_log_cancel(reward_log=reward_log, memo="중복 참여로 취소")
 
@@ -62,7 +62,7 @@ def test_cancel_keeps_the_reason_in_the_memo():
 
 
 def write_create(mission):
-    reward_log_create(user=UserFactory(), mission=mission)
+    reward_log_create(user=UserFactory.create(), mission=mission)
 
 
 def write_pay(mission):
@@ -77,8 +77,8 @@ def write_cancel(mission):
 def test_a_committed_write_is_visible_in_the_next_read_of_the_totals(
     write, django_capture_on_commit_callbacks
 ):
-    mission = MissionFactory()
-    MissionRewardLogFactory(mission=mission)
+    mission = MissionFactory.create()
+    MissionRewardLogFactory.create(mission=mission)
     before = mission_reward_totals(mission_id=mission.pk)  # now cached
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -96,12 +96,12 @@ def test_a_committed_write_is_visible_in_the_next_read_of_the_totals(
 def test_the_cached_totals_are_dropped_only_when_the_write_commits(
     django_capture_on_commit_callbacks,
 ):
-    mission = MissionFactory()
+    mission = MissionFactory.create()
     mission_reward_totals(mission_id=mission.pk)
     key = CacheKey.MISSION_REWARD_TOTALS.key(mission.pk)
 
     with django_capture_on_commit_callbacks() as callbacks:
-        reward_log_create(user=UserFactory(), mission=mission)
+        reward_log_create(user=UserFactory.create(), mission=mission)
         # Not committed yet: a reader still sees the committed state, and so does the cache.
         assert cache.get(key) is not None
 
@@ -111,10 +111,10 @@ def test_the_cached_totals_are_dropped_only_when_the_write_commits(
 
 
 def test_writes_to_one_mission_leave_the_others_cached(django_capture_on_commit_callbacks):
-    written, other = MissionFactory(), MissionFactory()
+    written, other = MissionFactory.create(), MissionFactory.create()
     mission_reward_totals(mission_id=other.pk)
 
     with django_capture_on_commit_callbacks(execute=True):
-        reward_log_create(user=UserFactory(), mission=written)
+        reward_log_create(user=UserFactory.create(), mission=written)
 
     assert cache.get(CacheKey.MISSION_REWARD_TOTALS.key(other.pk)) is not None

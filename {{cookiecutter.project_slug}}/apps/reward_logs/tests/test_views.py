@@ -37,7 +37,7 @@ def test_anonymous_users_must_log_in_and_non_staff_users_are_refused(
 
 
 def test_staff_list_reward_logs_newest_first_with_their_relations(staff_client):
-    older, newer = MissionRewardLogFactory(), MissionRewardLogFactory(paid=True)
+    older, newer = MissionRewardLogFactory.create(), MissionRewardLogFactory.create(paid=True)
 
     response = staff_client.get(LIST_URL)
 
@@ -64,15 +64,15 @@ def test_the_list_costs_the_same_queries_for_any_number_of_rows(
 
 @pytest.mark.parametrize("field", ["user", "mission", "reward"])
 def test_filter_by_a_relation(staff_client, field):
-    wanted, _ = MissionRewardLogFactory(), MissionRewardLogFactory()
+    wanted, _ = MissionRewardLogFactory.create(), MissionRewardLogFactory.create()
 
     assert ids(staff_client.get(LIST_URL, {field: getattr(wanted, field).pk})) == [wanted.pk]
 
 
 def test_filter_by_status(staff_client):
-    paid = MissionRewardLogFactory(paid=True)
-    cancelled = MissionRewardLogFactory(cancelled=True)
-    MissionRewardLogFactory()
+    paid = MissionRewardLogFactory.create(paid=True)
+    cancelled = MissionRewardLogFactory.create(cancelled=True)
+    MissionRewardLogFactory.create()
 
     assert ids(staff_client.get(LIST_URL, {"status": "paid"})) == [paid.pk]
     assert ids(staff_client.get(LIST_URL, {"status": "cancelled"})) == [cancelled.pk]
@@ -104,10 +104,10 @@ def test_filter_by_ids(staff_client):
 
 
 def test_filters_combine(staff_client):
-    mission = MissionFactory()
-    wanted = MissionRewardLogFactory(mission=mission, paid=True)
-    MissionRewardLogFactory(mission=mission)
-    MissionRewardLogFactory(paid=True)
+    mission = MissionFactory.create()
+    wanted = MissionRewardLogFactory.create(mission=mission, paid=True)
+    MissionRewardLogFactory.create(mission=mission)
+    MissionRewardLogFactory.create(paid=True)
 
     assert ids(staff_client.get(LIST_URL, {"mission": mission.pk, "status": "paid"})) == [wanted.pk]
 
@@ -142,7 +142,7 @@ def test_the_list_pages_with_a_total_count(staff_client):
 
 
 def test_mission_reward_totals_endpoint(staff_client):
-    mission = MissionFactory(reward__point=50)
+    mission = MissionFactory.create(reward__point=50)
     MissionRewardLogFactory.create_batch(3, mission=mission, paid=True)
 
     response = staff_client.get(reverse("mission-reward-totals", args=[mission.pk]))

@@ -33,7 +33,7 @@ def test_anonymous_request_gets_401_with_a_bearer_challenge(api_client):
 
 
 def test_access_token_signs_in_to_the_api(api_client):
-    tokens = login(api_client, UserFactory())
+    tokens = login(api_client, UserFactory.create())
 
     response = api_client.get(PROTECTED_URL, HTTP_AUTHORIZATION=f"Bearer {tokens['access']}")
 
@@ -41,7 +41,7 @@ def test_access_token_signs_in_to_the_api(api_client):
 
 
 def test_wrong_password_is_a_401_that_says_so(api_client):
-    user = UserFactory()
+    user = UserFactory.create()
 
     response = api_client.post(
         TOKEN_URL,
@@ -55,7 +55,7 @@ def test_wrong_password_is_a_401_that_says_so(api_client):
 
 
 def test_basic_auth_is_not_accepted(api_client):
-    user = UserFactory()
+    user = UserFactory.create()
     credentials = base64.b64encode(f"{user.username}:{DEFAULT_PASSWORD}".encode()).decode()
 
     response = api_client.get(PROTECTED_URL, HTTP_AUTHORIZATION=f"Basic {credentials}")
@@ -64,7 +64,7 @@ def test_basic_auth_is_not_accepted(api_client):
 
 
 def test_refresh_rotates_and_the_old_refresh_token_stops_working(api_client):
-    tokens = login(api_client, UserFactory())
+    tokens = login(api_client, UserFactory.create())
 
     refreshed = api_client.post(REFRESH_URL, {"refresh": tokens["refresh"]}, format="json")
     replayed = api_client.post(REFRESH_URL, {"refresh": tokens["refresh"]}, format="json")
@@ -76,7 +76,7 @@ def test_refresh_rotates_and_the_old_refresh_token_stops_working(api_client):
 
 
 def test_logout_blacklists_the_refresh_token(api_client):
-    tokens = login(api_client, UserFactory())
+    tokens = login(api_client, UserFactory.create())
 
     logout = api_client.post(LOGOUT_URL, {"refresh": tokens["refresh"]}, format="json")
     refresh = api_client.post(REFRESH_URL, {"refresh": tokens["refresh"]}, format="json")
@@ -92,7 +92,7 @@ def test_token_endpoint_is_throttled_per_address(api_client, settings):
         **settings.REST_FRAMEWORK,
         "DEFAULT_THROTTLE_RATES": {**rates, "auth": "2/min"},
     }
-    user = UserFactory()
+    user = UserFactory.create()
     attempt = {"username": user.username, "password": "guess"}
 
     statuses = [api_client.post(TOKEN_URL, attempt, format="json").status_code for _ in range(3)]

@@ -15,8 +15,8 @@ EXPORT_URL = reverse("user-export")
 
 
 def test_staff_export_the_users_filtered_newest_first(staff_client, staff_user):
-    older_staff = UserFactory(is_staff=True, username="older")
-    UserFactory(username="not-staff")
+    older_staff = UserFactory.create(is_staff=True, username="older")
+    UserFactory.create(username="not-staff")
 
     response = staff_client.get(EXPORT_URL, {"is_staff": "true"})
 

@@ -114,7 +114,7 @@ def export_streaming(
     response = _downloader(queryset, file_format).get_result_as_streaming_response()
     path = directory / f"streaming.{file_format}"
     with path.open("wb") as file:
-        for chunk in response.streaming_content:
+        for chunk in response:
             file.write(chunk)
     response.close()
     return lambda: path
@@ -123,10 +123,13 @@ def export_streaming(
 def export_s3(queryset: QuerySet, directory: Path, file_format: str = "csv") -> Callable[[], Path]:
     downloader = _downloader(queryset, file_format)
     downloader.get_result_as_download_url()
+    key = downloader.file_key
+    if key is None:
+        raise CommandError("The S3 export recorded no file key.")
 
     def fetch() -> Path:
         path = directory / f"s3.{file_format}"
-        S3ClientService().client.download_file(BUCKET, downloader.file_key, str(path))
+        S3ClientService().client.download_file(BUCKET, key, str(path))
         return path
 
     return fetch
@@ -176,7 +179,10 @@ def export_xlsx_floor(queryset: QuerySet, directory: Path) -> Callable[[], Path]
 
 def export_floor(queryset: QuerySet, directory: Path) -> Callable[[], Path]:
     downloader = _downloader(queryset)
-    lookups = [column.lookup for column in downloader.column_plan.columns]
+    columns = downloader.column_plan.columns
+    lookups = [column.lookup for column in columns if column.lookup]
+    if len(lookups) != len(columns):
+        raise CommandError("The floor reads every column straight from the database.")
     rows = queryset.order_by(*downloader.ordering_fields).values_list(*lookups)
     path = directory / "floor.csv"
     with path.open("w", encoding="utf-8", newline="") as file:
