@@ -6,9 +6,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from .exceptions import ApplicationError
-from .exports.selectors import export_job_list_for_user, export_job_status
+from .exports.selectors import VIEW_EVERY_EXPORT, export_job_list_for_user, export_job_status
 from .exports.services import export_job_cancel
 from .models import ExportJob
+
+
+LIST_FILTER: tuple[str, ...] = ("status", "file_format", "export_name")
 
 
 @admin.register(ExportJob)
@@ -32,7 +35,7 @@ class ExportJobAdmin(admin.ModelAdmin):
         "finished_at",
         "download",
     ]
-    list_filter = ["status", "file_format", "export_name"]
+    list_filter = LIST_FILTER
     search_fields = ["user__username", "export_name", "celery_task_id"]
     list_select_related = ["user"]
     date_hierarchy = "created_at"
@@ -42,11 +45,11 @@ class ExportJobAdmin(admin.ModelAdmin):
         """The same rule as the API: one's own jobs, or every job with the permission."""
         return export_job_list_for_user(user=request.user)
 
-    def get_list_filter(self, request: HttpRequest) -> list[str]:
+    def get_list_filter(self, request: HttpRequest) -> tuple[str, ...]:
         """A filter by user, for those who see everyone's jobs."""
-        if request.user.has_perm("common.view_every_export"):
-            return [*self.list_filter, "user"]
-        return list(self.list_filter)
+        if request.user.has_perm(VIEW_EVERY_EXPORT):
+            return (*LIST_FILTER, "user")
+        return LIST_FILTER
 
     @admin.display(description=gettext_lazy("file"))
     def download(self, job: ExportJob) -> str:

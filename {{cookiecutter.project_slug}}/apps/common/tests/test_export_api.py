@@ -178,7 +178,7 @@ def test_get_above_the_streaming_limit_is_a_400_saying_to_start_a_job(staff_clie
     settings.EXPORTS_STREAM_MAX_ROWS = 2
     ExportJobFactory.create_batch(2)
     assert staff_client.get(EXPORT_URL).status_code == 200, "at the limit: streamed"
-    ExportJobFactory()
+    ExportJobFactory.create()
 
     response = staff_client.get(EXPORT_URL)
 

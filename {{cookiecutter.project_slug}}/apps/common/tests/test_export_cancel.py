@@ -27,7 +27,7 @@ def _cancel(client: APIClient, job: ExportJob):
 
 @pytest.mark.parametrize("status", [ExportJob.Status.PENDING, ExportJob.Status.RUNNING])
 def test_the_owner_cancels_a_job_under_way(user, user_client, status):
-    job = ExportJobFactory(user=user, status=status)
+    job = ExportJobFactory.create(user=user, status=status)
 
     response = _cancel(user_client, job)
 
@@ -45,7 +45,7 @@ def test_the_owner_cancels_a_job_under_way(user, user_client, status):
     [(ExportJob.Status.SUCCEEDED, "Succeeded"), (ExportJob.Status.FAILED, "Failed")],
 )
 def test_cancelling_an_ended_job_is_a_400_saying_so(user, user_client, status, word):
-    job = ExportJobFactory(user=user, status=status)
+    job = ExportJobFactory.create(user=user, status=status)
 
     with translation.override("en"):
         response = _cancel(user_client, job)
@@ -60,8 +60,8 @@ def test_cancelling_an_ended_job_is_a_400_saying_so(user, user_client, status, w
 
 
 def test_someone_elses_job_is_a_404_unless_allowed_to_see_every_export(user_client):
-    job = ExportJobFactory(user=StaffUserFactory())
-    granted = UserFactory()
+    job = ExportJobFactory.create(user=StaffUserFactory.create())
+    granted = UserFactory.create()
     granted.user_permissions.add(Permission.objects.get(codename="view_every_export"))
     granted_client = APIClient()
     granted_client.force_authenticate(granted)
@@ -77,11 +77,11 @@ def test_someone_elses_job_is_a_404_unless_allowed_to_see_every_export(user_clie
 
 
 def test_anonymous_is_401(api_client):
-    assert _cancel(api_client, ExportJobFactory()).status_code == 401
+    assert _cancel(api_client, ExportJobFactory.create()).status_code == 401
 
 
 def test_a_cancelled_pending_job_never_starts(s3, export_registry):
-    job = ExportJobFactory(export_name="jobs")
+    job = ExportJobFactory.create(export_name="jobs")
     export_job_cancel(job=job)
 
     export_job_run(job_id=job.pk, celery_task_id="late")
@@ -97,7 +97,7 @@ def test_a_running_job_stops_at_its_next_chunk_and_leaves_nothing(
     monkeypatch.setattr(jobs, "PROGRESS_WRITE_SECONDS", 0)  # beat at every chunk
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
     ExportJobFactory.create_batch(9)
-    job = ExportJobFactory(file_format=file_format)
+    job = ExportJobFactory.create(file_format=file_format)
     chunks_written = []
 
     class CancelledAfterTwoChunks(JobCSVDownloader):
@@ -125,7 +125,7 @@ def test_a_running_job_stops_at_its_next_chunk_and_leaves_nothing(
 
 
 def test_a_job_cancelled_after_its_last_chunk_uploads_nothing(s3, settings, export_registry):
-    job = ExportJobFactory()
+    job = ExportJobFactory.create()
 
     class CancelledAtTheEnd(JobCSVDownloader):
         def generate_csv_lines(self):

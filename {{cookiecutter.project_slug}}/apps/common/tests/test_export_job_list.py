@@ -18,7 +18,7 @@ LIST_URL = "/api/exports/"
 
 
 def _succeeded(user, settings, **fields):
-    return ExportJobFactory(
+    return ExportJobFactory.create(
         user=user,
         status=ExportJob.Status.SUCCEEDED,
         file_format="xlsx",
@@ -39,9 +39,9 @@ def test_the_callers_jobs_newest_first_with_a_link_on_each_finished_file(
 ):
     assert reverse("export-job-list") == LIST_URL
     older = _succeeded(user, settings)
-    failed = ExportJobFactory(user=user, status=ExportJob.Status.FAILED, error_message="No.")
-    running = ExportJobFactory(user=user, status=ExportJob.Status.RUNNING, progress=1, total=4)
-    ExportJobFactory(user=StaffUserFactory())  # someone else's: never listed
+    failed = ExportJobFactory.create(user=user, status=ExportJob.Status.FAILED, error_message="No.")
+    running = ExportJobFactory.create(user=user, status=ExportJob.Status.RUNNING, progress=1, total=4)
+    ExportJobFactory.create(user=StaffUserFactory.create())  # someone else's: never listed
 
     body = user_client.get(LIST_URL).json()
 
@@ -77,7 +77,7 @@ def test_an_expired_file_has_no_link(user, user_client, settings, s3):
 
 def test_filter_by_status_and_pages(user, user_client):
     ExportJobFactory.create_batch(3, user=user, status=ExportJob.Status.CANCELLED)
-    ExportJobFactory(user=user, status=ExportJob.Status.PENDING)
+    ExportJobFactory.create(user=user, status=ExportJob.Status.PENDING)
 
     cancelled = user_client.get(LIST_URL, {"status": "cancelled", "size": 2}).json()
 

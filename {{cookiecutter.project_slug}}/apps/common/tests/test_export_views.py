@@ -224,15 +224,15 @@ def test_the_admin_lists_format_progress_and_a_fresh_link_and_cancels(client, s3
     user = _granted(is_staff=True)
     user.user_permissions.add(Permission.objects.get(codename="view_exportjob"))
     client.force_login(user)
-    done = ExportJobFactory(
-        user=StaffUserFactory(),
+    done = ExportJobFactory.create(
+        user=StaffUserFactory.create(),
         status=ExportJob.Status.SUCCEEDED,
         file_format="xlsx",
         file_bucket=settings.EXPORTS_S3_BUCKET,
         file_key="download/k/users.xlsx",
         file_name="users.xlsx",
     )
-    running = ExportJobFactory(user=done.user, status=ExportJob.Status.RUNNING)
+    running = ExportJobFactory.create(user=done.user, status=ExportJob.Status.RUNNING)
     changelist = reverse("admin:common_exportjob_changelist")
 
     page = client.get(changelist, {"user__id__exact": done.user.pk}).content.decode()

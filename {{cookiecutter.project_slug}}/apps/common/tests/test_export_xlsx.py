@@ -45,9 +45,9 @@ HOSTILE_TEXTS = [
 
 @pytest.fixture
 def jobs():
-    user = UserFactory(last_login=datetime(2024, 2, 29, 23, 59, 59, 123000, tzinfo=UTC))
+    user = UserFactory.create(last_login=datetime(2024, 2, 29, 23, 59, 59, 123000, tzinfo=UTC))
     created = [
-        ExportJobFactory(
+        ExportJobFactory.create(
             user=user,
             export_name=text,
             progress=number,
@@ -131,6 +131,8 @@ def test_the_s3_file_is_the_same_sheet_with_its_content_type(jobs, s3, settings)
 
     downloader.get_result_as_download_url()
 
+    assert downloader.file_name is not None
+    assert downloader.file_key is not None
     assert downloader.file_name.endswith(".xlsx")
     assert "/xlsx/" in downloader.file_key
     stored = s3.client.get_object(Bucket=downloader.s3_bucket, Key=downloader.file_key)
@@ -155,7 +157,7 @@ def test_no_temporary_folder_outlives_an_export_finished_or_failed(jobs, s3, tmp
     JobCSVDownloader(
         queryset=ExportJob.objects.all(), file_format="xlsx"
     ).get_result_as_download_url()
-    ExportJobFactory(export_name="boom")
+    ExportJobFactory.create(export_name="boom")
     failing = JobCSVDownloader(
         queryset=ExportJob.objects.all(),
         file_format="xlsx",
@@ -170,7 +172,7 @@ def test_no_temporary_folder_outlives_an_export_finished_or_failed(jobs, s3, tmp
 
 
 def test_bad_rows_are_skipped_the_same_way_in_both_formats(jobs):
-    ExportJobFactory(export_name="boom")
+    ExportJobFactory.create(export_name="boom")
     options = {
         "serializer_class": ExplosiveColumnSerializer,
         "row_error_policy": "skip",
@@ -191,6 +193,7 @@ def test_an_export_larger_than_a_sheet_is_a_400_before_any_file(jobs, monkeypatc
     with pytest.raises(downloader_module.ValidationError) as error:
         downloader.get_result_as_streaming_response()
 
+    assert isinstance(error.value.detail, list)
     assert str(error.value.detail[0]) == (
         "This export has 12 rows; an XLSX sheet holds at most 11. Narrow the filters, or "
         "export CSV."

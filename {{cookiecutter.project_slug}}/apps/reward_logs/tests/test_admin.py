@@ -65,7 +65,7 @@ def test_export_action_streams_the_selected_rows_only(admin_client):
 
 def test_xlsx_export_action_streams_the_same_cells_as_the_csv(admin_client):
     rows = MissionRewardLogFactory.create_batch(3)
-    MissionRewardLogFactory(paid=True)
+    MissionRewardLogFactory.create(paid=True)
 
     csv_file = run_action(admin_client, "export_csv", rows)
     xlsx_file = run_action(admin_client, "export_xlsx", rows)

@@ -156,8 +156,7 @@ def export_xlsx_drf(queryset: QuerySet, directory: Path) -> Callable[[], Path]:
 def export_xlsx_floor(queryset: QuerySet, directory: Path) -> Callable[[], Path]:
     """The same writer in constant-memory mode, fed database values with no conversion."""
     downloader = _downloader(queryset)
-    lookups = [column.lookup for column in downloader.column_plan.columns]
-    rows = queryset.order_by(*downloader.ordering_fields).values_list(*lookups)
+    rows = _floor_rows(queryset, downloader)
     path = directory / "floor.xlsx"
     workbook = xlsxwriter.Workbook(
         str(path),
@@ -177,13 +176,18 @@ def export_xlsx_floor(queryset: QuerySet, directory: Path) -> Callable[[], Path]
     return lambda: path
 
 
-def export_floor(queryset: QuerySet, directory: Path) -> Callable[[], Path]:
-    downloader = _downloader(queryset)
+def _floor_rows(queryset: QuerySet, downloader: MissionRewardLogCSVDownloader) -> QuerySet:
+    """The export's columns straight from the database: values_list, no conversion."""
     columns = downloader.column_plan.columns
     lookups = [column.lookup for column in columns if column.lookup]
     if len(lookups) != len(columns):
         raise CommandError("The floor reads every column straight from the database.")
-    rows = queryset.order_by(*downloader.ordering_fields).values_list(*lookups)
+    return queryset.order_by(*downloader.ordering_fields).values_list(*lookups)
+
+
+def export_floor(queryset: QuerySet, directory: Path) -> Callable[[], Path]:
+    downloader = _downloader(queryset)
+    rows = _floor_rows(queryset, downloader)
     path = directory / "floor.csv"
     with path.open("w", encoding="utf-8", newline="") as file:
         writer = csv.writer(file)
@@ -210,8 +214,11 @@ def _digest(path: Path) -> str:
     if path.suffix != ".xlsx":
         with path.open("rb") as file:
             return hashlib.file_digest(file, "sha256").hexdigest()
+    digest = hashlib.sha256()
     with zipfile.ZipFile(path) as archive, archive.open("xl/worksheets/sheet1.xml") as sheet:
-        return hashlib.file_digest(sheet, "sha256").hexdigest()
+        while chunk := sheet.read(CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
 
 
 def _status_kb(field: str) -> int | None:
