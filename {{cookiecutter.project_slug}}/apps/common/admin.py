@@ -10,7 +10,6 @@ from .exports.selectors import VIEW_EVERY_EXPORT, export_job_list_for_user, expo
 from .exports.services import export_job_cancel
 from .models import ExportJob
 
-
 LIST_FILTER: tuple[str, ...] = ("status", "file_format", "export_name")
 
 

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy
 from rest_framework.exceptions import Throttled, ValidationError
 
 from apps.common.exceptions import ApplicationError, validation_error_text
-from apps.common.exports import export_job_start
+from apps.common.exports import ExportRowError, TooManyRowErrors, export_job_start
 from apps.common.models import ExportJob
 from apps.missions.admin import MissionAdmin, RewardAdmin
 from apps.missions.models import Mission, Reward
@@ -85,7 +85,9 @@ class MissionRewardLogAdmin(admin.ModelAdmin):
             return downloader.get_result_as_streaming_response()
         except ValidationError as error:
             self.message_user(request, validation_error_text(error.detail), messages.ERROR)
-            return None
+        except (ExportRowError, TooManyRowErrors) as error:  # an XLSX is written before it is sent
+            self.message_user(request, str(error), messages.ERROR)
+        return None
 
     def _export_in_background(
         self, request: HttpRequest, queryset: QuerySet[MissionRewardLog], file_format: str

@@ -31,7 +31,7 @@ from apps.common.exceptions import ApplicationError
 from apps.common.models import ExportJob
 from apps.common.schema import AutoSchema, ErrorSerializer
 
-from .downloader import CSVDownloader
+from .downloader import CSVDownloader, ExportRowError, TooManyRowErrors
 from .formats import FILE_FORMATS, FORMAT_PARAM, XLSX_MEDIA_TYPE, FileFormat, requested_format
 from .registry import export_register
 from .selectors import (
@@ -146,6 +146,9 @@ class ExportApi(APIView):
             202: OpenApiResponse(
                 ExportStartedSerializer, "Too large to stream, and `Prefer: respond-async`."
             ),
+            422: OpenApiResponse(
+                ErrorSerializer, "A row could not be exported (XLSX: the message names it)."
+            ),
         },
     )
     def get(self, request: Request) -> HttpResponseBase:
@@ -169,7 +172,13 @@ class ExportApi(APIView):
                     "`Prefer: respond-async`."
                 ).format(rows=rows, most=most)
             )
-        return downloader.get_result_as_streaming_response()
+        try:
+            return downloader.get_result_as_streaming_response()
+        except (ExportRowError, TooManyRowErrors) as error:
+            # Only an XLSX, written whole before it is sent, fails here: the message names the row.
+            raise ApplicationError(
+                str(error), status_code=status.HTTP_422_UNPROCESSABLE_ENTITY
+            ) from error
 
     @extend_schema(
         request=None, parameters=[FORMAT_PARAMETER], responses={202: ExportStartedSerializer}

@@ -1,5 +1,7 @@
 """`ExportApi`, wired over the test export of ExportJob rows (see export_urls.py)."""
 
+import tempfile
+
 import pytest
 from django.urls import reverse
 from django.utils import timezone
@@ -10,6 +12,8 @@ from apps.common.exports.formats import XLSX_MEDIA_TYPE
 from apps.common.models import ExportJob
 
 from .export_helpers import (
+    ExplosiveColumnSerializer,
+    JobCSVDownloader,
     JobFilter,
     assert_same_cells,
     csv_rows,
@@ -110,7 +114,7 @@ def test_the_schema_takes_the_query_parameters_from_the_filterset_without_warnin
         "text/csv",
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     ]
-    assert set(operations["get"]["responses"]) == {"200", "202", "400", "401", "403", "429"}
+    assert set(operations["get"]["responses"]) == {"200", "202", "400", "401", "403", "422", "429"}
     assert set(operations["post"]["responses"]) == {"202", "400", "401", "403", "429"}
 
 
@@ -207,3 +211,20 @@ def test_get_above_the_limit_with_prefer_respond_async_starts_a_job(
     job = ExportJob.objects.get(user=staff_user)
     assert response["Location"].endswith(reverse("export-job-detail", args=[job.pk]))
     assert (job.file_format, job.status, job.row_count) == ("xlsx", "succeeded", 3)
+
+
+def test_an_xlsx_with_a_bad_row_is_a_422_naming_it_and_leaves_no_file(
+    staff_client, export_registry, settings, tmp_path, monkeypatch
+):
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    bad = ExportJobFactory.create(export_name="boom")
+    monkeypatch.setattr(JobCSVDownloader, "serializer_class", ExplosiveColumnSerializer)
+
+    response = staff_client.get(f"{EXPORT_URL}?format=xlsx")
+
+    assert response.status_code == 422
+    assert response.json() == {
+        "detail": f"The row with primary key {bad.pk} could not be exported: cannot represent boom",
+        "errors": {},
+    }
+    assert list(tmp_path.iterdir()) == []

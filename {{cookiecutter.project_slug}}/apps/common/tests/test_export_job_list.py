@@ -40,7 +40,9 @@ def test_the_callers_jobs_newest_first_with_a_link_on_each_finished_file(
     assert reverse("export-job-list") == LIST_URL
     older = _succeeded(user, settings)
     failed = ExportJobFactory.create(user=user, status=ExportJob.Status.FAILED, error_message="No.")
-    running = ExportJobFactory.create(user=user, status=ExportJob.Status.RUNNING, progress=1, total=4)
+    running = ExportJobFactory.create(
+        user=user, status=ExportJob.Status.RUNNING, progress=1, total=4
+    )
     ExportJobFactory.create(user=StaffUserFactory.create())  # someone else's: never listed
 
     body = user_client.get(LIST_URL).json()
