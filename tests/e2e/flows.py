@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import itertools
+import re
 import time
 import urllib.request
 from collections.abc import Callable
@@ -151,3 +152,28 @@ def _same_cell(text: str, value: Any) -> bool:
         return float(text) == value
     formula_like = len(value) > 1 and value[0] in "=+-@\t\r"
     return text == ("'" + value if formula_like and text.startswith("'") else value)
+
+
+def export_temp_files(e2e: Any) -> list[str]:
+    """What exports wrote in the worker's TMPDIR (`csv-export-*` folders); Celery's pool keeps
+    a `pymp-*` folder of its own there."""
+    return sorted(
+        str(path.relative_to(e2e.worker_tmp))
+        for path in e2e.worker_tmp.rglob("*")
+        if not path.relative_to(e2e.worker_tmp).parts[0].startswith("pymp-")
+    )
+
+
+def bucket_keys(e2e: Any, bucket: str = "e2e-exports") -> list[str]:
+    """The keys in moto's exports bucket (moto's server answers without a signature)."""
+    response = ApiClient(e2e.s3_url).get(f"{e2e.s3_url}/{bucket}?list-type=2")
+    assert response.status == 200, response.body[:300]
+    return re.findall(r"<Key>([^<]+)</Key>", response.body.decode())
+
+
+def wait_for_no_export_temp_files(e2e: Any, timeout: float = 15) -> list[str]:
+    """A cancelled job notices at its next chunk: wait until its temp folder is gone."""
+    deadline = time.monotonic() + timeout
+    while (left := export_temp_files(e2e)) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    return left

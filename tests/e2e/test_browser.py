@@ -10,7 +10,13 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from tests.e2e.conftest import ADMIN, ARTIFACTS_DIR
-from tests.e2e.flows import assert_same_cells, stream_export, xlsx_sheet
+from tests.e2e.flows import (
+    assert_same_cells,
+    bucket_keys,
+    stream_export,
+    wait_for_no_export_temp_files,
+    xlsx_sheet,
+)
 from tools.client import csv_rows
 
 pytestmark = pytest.mark.e2e
@@ -130,6 +136,7 @@ def test_admin_exports_xlsx_and_cancels_a_large_export(e2e, chromium):
         sheet_file = download_info.value.path().read_bytes()
         sheet_name = download_info.value.suggested_filename
 
+        keys_before = bucket_keys(e2e)
         page.goto(f"{e2e.base_url}/admin/reward_logs/missionrewardlog/?status__exact=paid")
         _export_all_rows(page, "export_xlsx_async")
         status_url = page.locator("#export-job").get_attribute("data-status-url")
@@ -144,6 +151,7 @@ def test_admin_exports_xlsx_and_cancels_a_large_export(e2e, chromium):
         page.screenshot(path=str(CANCEL_SCREENSHOT), full_page=True)
     finally:
         context.close()
+    temp_files = wait_for_no_export_temp_files(e2e)
     job = e2e.admin.get(status_url).json()
     body, _ = stream_export(e2e.admin, f"status=paid&mission={mission_id}")
     sheet = xlsx_sheet(sheet_file)
@@ -160,3 +168,5 @@ def test_admin_exports_xlsx_and_cancels_a_large_export(e2e, chromium):
     assert (job["status"], job["format"], job["download_url"]) == ("cancelled", "xlsx", None)
     assert cancelled_text == "The export was cancelled: no file was written."
     assert cancel_hidden
+    assert temp_files == []
+    assert bucket_keys(e2e) == keys_before, "the cancelled job uploaded nothing"
