@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import re
+import subprocess
 import sys
 from pathlib import Path
 
@@ -56,7 +57,7 @@ def test_every_operation_answers_as_its_schema_says(tmp_path, project_python, ex
     with Stack(cwd=project, env={**os.environ, **env}, log_dir=tmp_path / "logs") as stack:
         stack.start("web", [*gunicorn, "--bind", f"127.0.0.1:{port}", "--workers", "1"])
         stack.wait_for_http("web", f"{base_url}/health/", timeout=60)
-        output = run(
+        result = subprocess.run(
             [
                 SCHEMATHESIS,
                 "run",
@@ -65,6 +66,10 @@ def test_every_operation_answers_as_its_schema_says(tmp_path, project_python, ex
                 f"Authorization: Bearer {token}",
                 "--checks",
                 CHECKS,
+                # /health/ answers 503 (documented) while a dependency is down, here the S3
+                # server this test does not run; every 5xx counts as a failure to schemathesis.
+                "--exclude-path",
+                "/health/",
                 "--max-examples",
                 str(EXAMPLES_PER_OPERATION),
                 "--seed",
@@ -73,11 +78,15 @@ def test_every_operation_answers_as_its_schema_says(tmp_path, project_python, ex
                 "30",
                 "--no-color",
             ],
-            tmp_path,
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
             timeout=900,
         )
+    output = result.stdout + result.stderr
 
     summary = output.strip().splitlines()[-1]
     generated = SUMMARY.search(output)
     print(f"\nschemathesis, examples={examples}: {generated.group(0) if generated else '?'}; {summary}")
-    assert "failure" not in summary and "error" not in summary, output[-6000:]
+    failures = output[output.find("FAILURES") : output.find("WARNINGS")]
+    assert result.returncode == 0, failures[:12000] or output[-6000:]

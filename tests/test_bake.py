@@ -45,7 +45,8 @@ FEATURE_WORDS = {
 }
 # The dev lock pins moto's dependency `docker` (a PyPI package), which is not the Docker feature.
 FEATURE_WORD_EXEMPT = {"docker": {"requirements-dev.txt"}}
-# Django templates are copied without rendering, so their {{ }} and {% %} are Django's own.
+# Django templates (HTML pages, and `make app`'s *.py-tpl) are copied without rendering, so their
+# {{ }} and {% %} are Django's own.
 UNRENDERED = re.compile(r"\{\{|\{%|cookiecutter")
 # cruft's record of the bake: the answers by name ("use_docker": "n") under a "cookiecutter" key.
 CRUFT_STATE = ".cruft.json"
@@ -58,6 +59,13 @@ def matrix_id(answers: dict[str, str]) -> str:
     return "examples_{include_example_apps}-docker_{use_docker}-ci_{ci_provider}-py{python_version}".format(
         **answers
     )
+
+
+def text_of(path: Path) -> str:
+    """A file's text; a compiled catalogue (.mo) is binary, with its messages in UTF-8."""
+    if path.suffix == ".mo":
+        return path.read_bytes().decode("utf-8", errors="replace")
+    return path.read_text()
 
 
 def project_files(project: Path) -> list[Path]:
@@ -93,10 +101,10 @@ def test_bake_combination_renders_cleanly_and_passes_its_checks(tmp_path, projec
         assert not UNRENDERED.search(str(relative)), f"unrendered file name {relative}"
         if str(relative) == CRUFT_STATE:
             continue
-        if "templates" in relative.parts and path.suffix == ".html":
+        if ("templates" in relative.parts and path.suffix == ".html") or path.suffix == ".py-tpl":
             assert "cookiecutter" not in path.read_text(), f"unrendered text in {relative}"
             continue
-        match = (UNRENDERED_JINJA if str(relative) in LOCK_FILES else UNRENDERED).search(path.read_text())
+        match = (UNRENDERED_JINJA if str(relative) in LOCK_FILES else UNRENDERED).search(text_of(path))
         assert match is None, f"unrendered {match.group()!r} in {relative}"
 
     for feature, on in features_on(answers).items():
@@ -107,7 +115,7 @@ def test_bake_combination_renders_cleanly_and_passes_its_checks(tmp_path, projec
                 relative = str(path.relative_to(project))
                 if relative == CRUFT_STATE or relative in FEATURE_WORD_EXEMPT.get(feature, set()):
                     continue
-                found = FEATURE_WORDS[feature].search(path.read_text())
+                found = FEATURE_WORDS[feature].search(text_of(path))
                 assert found is None, f"{path.relative_to(project)} mentions {found.group()!r}"
 
     cruft_state = json.loads((project / CRUFT_STATE).read_text())

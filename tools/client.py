@@ -69,11 +69,16 @@ class ApiClient:
         url: str,
         data: Any = None,
         timeout: float = 60,
+        language: str | None = None,
         headers: dict[str, str] | None = None,
     ) -> Response:
+        """`language`: sent as Accept-Language; without it the server's own language applies.
+        `headers`: more headers (Accept, Prefer)."""
         if url.startswith("/"):
             url = self.base_url + url
         headers = {"Accept": "application/json, text/csv, */*", **(headers or {})}
+        if language is not None:
+            headers["Accept-Language"] = language
         body = None
         open_url = urllib.request.urlopen
         if self.session and url.startswith(self.base_url):

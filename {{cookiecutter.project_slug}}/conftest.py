@@ -1,11 +1,20 @@
 from collections.abc import Iterator
 
 import pytest
+from django.utils import translation
 from moto import mock_aws
 from rest_framework.test import APIClient
 
 from apps.common.exports.s3 import S3ClientService
 from apps.users.tests.factories import StaffUserFactory, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _language_reset() -> Iterator[None]:
+    """A request activates its Accept-Language in the test's thread; the next test starts from
+    LANGUAGE_CODE again, so no test reads another's language."""
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture

@@ -162,7 +162,7 @@ def test_admin_exports_xlsx_and_cancels_a_large_export(e2e, chromium):
         f"[e2e] screenshot of the cancelled progress page: {CANCEL_SCREENSHOT}"
     )
     assert sheet_name.startswith("mission_reward_log_") and sheet_name.endswith(".xlsx")
-    assert link_text == "Download the XLSX file"
+    assert link_text == "Download the XLSX"
     assert not cancel_shown_when_done
     assert_same_cells(csv_rows(body), sheet)
     assert (job["status"], job["format"], job["download_url"]) == ("cancelled", "xlsx", None)

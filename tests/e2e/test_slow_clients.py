@@ -14,8 +14,8 @@ import urllib.request
 
 import pytest
 
-from tests.e2e.flows import count, csv_rows, stream_export
-from tools.client import ApiClient
+from tests.e2e.flows import count, stream_export
+from tools.client import ApiClient, csv_rows
 
 pytestmark = pytest.mark.e2e
 

@@ -5,6 +5,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
+from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
@@ -61,7 +62,7 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
             if isinstance(response.data, dict)
             else {"non_field_errors": response.data}
         )
-        response.data = {"detail": "Invalid input.", "errors": errors}
+        response.data = {"detail": _("Invalid input."), "errors": errors}
     elif response.status_code >= status.HTTP_400_BAD_REQUEST and "errors" not in response.data:
         response.data = {"detail": response.data.get("detail", ""), "errors": {}}
     return response

@@ -13,6 +13,7 @@ from typing import Any
 
 from django import forms
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 from django_filters import fields as filter_fields
 from django_filters import rest_framework as filters
 
@@ -32,7 +33,9 @@ class StrictBooleanField(forms.Field):
             return True
         if word in FALSE_WORDS:
             return False
-        raise forms.ValidationError(f"Use true or false, not {value!r}.", code="invalid")
+        raise forms.ValidationError(
+            _("Use true or false, not %(value)s."), code="invalid", params={"value": repr(value)}
+        )
 
 
 class StrictBooleanFilter(filters.BooleanFilter):

@@ -4,6 +4,7 @@ from typing import Any
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 from rest_framework import pagination
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
@@ -32,7 +33,12 @@ class StrictPageSize:
             size = 0
         if size < 1:
             raise ValidationError(
-                {param: [f"Use a whole number from 1 to {self.max_page_size}, not {raw!r}."]}
+                {
+                    param: [
+                        _("Use a whole number from 1 to %(max)s, not %(value)s.")
+                        % {"max": self.max_page_size, "value": repr(raw)}
+                    ]
+                }
             )
         return min(size, self.max_page_size) if self.max_page_size else size
 
@@ -58,7 +64,11 @@ class PageNumberPagination(StrictPageSize, pagination.PageNumberPagination):
             number = 0
         if number < 1:
             raise ValidationError(
-                {self.page_query_param: [f"Use a page number of at least 1, not {page!r}."]}
+                {
+                    self.page_query_param: [
+                        _("Use a page number of at least 1, not %(value)s.") % {"value": repr(page)}
+                    ]
+                }
             )
         return number
 
@@ -82,5 +92,5 @@ class CursorPagination(StrictPageSize, pagination.CursorPagination):
             return super().paginate_queryset(queryset, request, view)
         except (ValueError, TypeError, OverflowError, DjangoValidationError) as exc:
             raise ValidationError(
-                {self.cursor_query_param: ["Invalid cursor: start again from the first page."]}
+                {self.cursor_query_param: [_("Invalid cursor: start again from the first page.")]}
             ) from exc

@@ -3,12 +3,12 @@
 from collections.abc import Mapping
 from typing import Any
 
+from django.utils.translation import gettext as _
 from rest_framework import parsers
 from rest_framework.exceptions import ParseError
 
 # No form or API here needs more; deeper JSON is an attack on the recursion limit.
 MAX_JSON_DEPTH = 32
-TOO_DEEP = f"JSON is nested too deeply (at most {MAX_JSON_DEPTH} levels)."
 
 
 class JSONParser(parsers.JSONParser):
@@ -28,10 +28,14 @@ class JSONParser(parsers.JSONParser):
         try:
             data = super().parse(stream, media_type, parser_context)
         except RecursionError as exc:
-            raise ParseError(TOO_DEEP) from exc
+            raise ParseError(too_deep()) from exc
         if json_depth(data) > MAX_JSON_DEPTH:
-            raise ParseError(TOO_DEEP)
+            raise ParseError(too_deep())
         return data
+
+
+def too_deep() -> str:
+    return _("JSON is nested too deeply (at most %(levels)s levels).") % {"levels": MAX_JSON_DEPTH}
 
 
 def json_depth(data: Any) -> int:

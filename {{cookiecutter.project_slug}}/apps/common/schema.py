@@ -11,11 +11,14 @@ on each view:
 | 403 | the view has a permission beyond "signed in" (staff, object rules) |
 | 404 | the path has a parameter (an id that may not exist or not be the caller's), or the list
         is paginated (a page past the last) |
+| 414 | the operation takes query parameters: a query string longer than the server's request
+        line limit (gunicorn: 4 KiB) is refused before it reaches Django, without a JSON body |
 | 429 | the view is throttled |
 """
 
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular import openapi
 from drf_spectacular.plumbing import ComponentRegistry
 from drf_spectacular.utils import inline_serializer
@@ -24,11 +27,12 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework_simplejwt.views import TokenViewBase
 
 ERROR_DESCRIPTIONS = {
-    "400": "Invalid input: `errors` names each parameter or field and what to fix.",
-    "401": "Not signed in, or the token is invalid or expired.",
-    "403": "Signed in, but not allowed to do this.",
-    "404": "Not found (or not yours).",
-    "429": "Too many requests: retry after the `Retry-After` header's seconds.",
+    "400": _("Invalid input: `errors` names each parameter or field and what to fix."),
+    "401": _("Not signed in, or the token is invalid or expired."),
+    "403": _("Signed in, but not allowed to do this."),
+    "404": _("Not found (or not yours)."),
+    "414": _("The query string is longer than the server accepts."),
+    "429": _("Too many requests: retry after the `Retry-After` header's seconds."),
 }
 
 
@@ -38,11 +42,13 @@ ERROR_DESCRIPTIONS = {
 ErrorSerializer = inline_serializer(
     "Error",
     fields={
-        "detail": serializers.CharField(help_text="What went wrong, in one sentence."),
+        "detail": serializers.CharField(help_text=_("What went wrong, in one sentence.")),
         "errors": serializers.DictField(
             required=False,
-            help_text="Messages by parameter or field, or by item index in a batch: "
-            '{"2": {"ends_at": [...]}}.',
+            help_text=_(
+                "Messages by parameter or field, or by item index in a batch: "
+                '{"2": {"ends_at": [...]}}.'
+            ),
         ),
     },
 )
@@ -62,13 +68,10 @@ class AutoSchema(openapi.AutoSchema):
             return None
         error = self.resolve_serializer(ErrorSerializer, "response").ref
         for status in self.error_statuses(operation):
-            operation["responses"].setdefault(
-                status,
-                {
-                    "description": ERROR_DESCRIPTIONS[status],
-                    "content": {"application/json": {"schema": error}},
-                },
-            )
+            response: dict[str, Any] = {"description": ERROR_DESCRIPTIONS[status]}
+            if status != "414":  # the web server's own page, not our JSON
+                response["content"] = {"application/json": {"schema": error}}
+            operation["responses"].setdefault(status, response)
         return operation
 
     def error_statuses(self, operation: dict[str, Any]) -> list[str]:
@@ -79,6 +82,8 @@ class AutoSchema(openapi.AutoSchema):
         takes_query = any(param["in"] == "query" for param in operation.get("parameters", []))
         if takes_query or "requestBody" in operation:
             statuses.append("400")
+        if takes_query:
+            statuses.append("414")
         if isinstance(view, TokenViewBase) or (view.get_authenticators() and not anonymous_allowed):
             statuses.append("401")
         if any(permission not in (AllowAny, IsAuthenticated) for permission in permissions):

@@ -14,13 +14,14 @@ from datetime import UTC, datetime
 from typing import Any
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 
 class DateTimeField(serializers.DateTimeField):
     default_error_messages = {
         **serializers.DateTimeField.default_error_messages,
-        "overflow": "Datetime value out of range: use a date between years 2 and 9998.",
+        "overflow": _("Datetime value out of range: use a date between years 2 and 9998."),
     }
 
     def enforce_timezone(self, value: datetime) -> datetime:

@@ -1,7 +1,11 @@
+from csp.constants import SELF, UNSAFE_INLINE
+from csp.decorators import csp_replace
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _
 from django.views.defaults import page_not_found
 from drf_spectacular.utils import extend_schema, inline_serializer
-from drf_spectacular.views import SpectacularRedocView
+from drf_spectacular.views import SpectacularRedocView, SpectacularSwaggerSplitView
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
@@ -10,6 +14,14 @@ from rest_framework.views import APIView
 
 from .health import run_checks
 
+HEALTH = inline_serializer(
+    "Health",
+    fields={
+        "status": serializers.CharField(),
+        "checks": serializers.DictField(child=serializers.CharField()),
+    },
+)
+
 
 class HealthView(APIView):
     """200 when every dependency answers, 503 naming the ones that failed."""
@@ -17,15 +29,7 @@ class HealthView(APIView):
     authentication_classes = []
     permission_classes = [AllowAny]
 
-    @extend_schema(
-        responses=inline_serializer(
-            "Health",
-            fields={
-                "status": serializers.CharField(),
-                "checks": serializers.DictField(child=serializers.CharField()),
-            },
-        )
-    )
+    @extend_schema(responses={200: HEALTH, 503: HEALTH})
     def get(self, request: Request) -> Response:
         checks = run_checks()
         healthy = all(result == "ok" for result in checks.values())
@@ -35,15 +39,39 @@ class HealthView(APIView):
         )
 
 
+# Redoc's footer always shows Redocly's logo, from their CDN (on a network without internet
+# access Redoc hides the image); that one image is allowed, nothing else from their host.
+REDOC_LOGO = "https://cdn.redoc.ly/redoc/logo-mini.svg"
+REDOC_POLICY = {
+    "style-src": [SELF, UNSAFE_INLINE],
+    "worker-src": [SELF, "blob:"],
+    "img-src": [SELF, "data:", REDOC_LOGO],
+}
+
+
+@method_decorator(csp_replace(REDOC_POLICY), name="dispatch")
 class RedocView(SpectacularRedocView):
-    """Redoc with every asset served by the project itself (no web fonts from Google)."""
+    """Redoc with every asset served by the project itself (no web fonts from Google).
+
+    Redoc writes its styles into `<style>` elements from its script as it loads, before any
+    nonce could reach them, so this page alone allows inline styles; its search index runs in a
+    worker it creates from a `blob:` URL. Scripts stay as strict as everywhere: this server's,
+    or inline with the response's nonce.
+    """
 
     template_name = "common/redoc.html"
+
+
+class SwaggerView(SpectacularSwaggerSplitView):
+    """Swagger UI whose script is a URL of its own, so the Content Security Policy needs no
+    inline script; the page's inline style carries the response's nonce."""
+
+    template_name = "common/swagger_ui.html"
 
 
 def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
     """404 for a URL that matches no route: JSON in the API's error shape under /api/, so a
     client (or a malformed id such as `/api/exports/abc/`) always gets JSON back there."""
     if request.path.startswith("/api/"):
-        return JsonResponse({"detail": "Not found.", "errors": {}}, status=404)
+        return JsonResponse({"detail": _("Not found."), "errors": {}}, status=404)
     return page_not_found(request, exception)

@@ -5,6 +5,7 @@ from django.contrib.admin.views.main import ChangeList
 from django.db.models import Count, QuerySet
 from django.forms import ModelForm
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from .models import Mission, Reward
 from .selectors import MISSION_ORDERING, mission_number
@@ -70,7 +71,7 @@ class MissionAdmin(admin.ModelAdmin):
             obj.pk = created.pk
             obj.created_at, obj.updated_at = created.created_at, created.updated_at
 
-    @admin.display(description="No.")
+    @admin.display(description=_("No."))
     def number(self, mission: NumberedMission) -> int | None:
         return mission.number
 
@@ -85,6 +86,6 @@ class RewardAdmin(admin.ModelAdmin):
     def get_queryset(self, request: HttpRequest) -> QuerySet[Reward]:
         return super().get_queryset(request).annotate(mission_count=Count("missions"))
 
-    @admin.display(description="missions", ordering="mission_count")
+    @admin.display(description=_("missions"), ordering="mission_count")
     def mission_count(self, reward: RewardWithMissionCount) -> int:
         return reward.mission_count

@@ -7,6 +7,7 @@ A PATCH may send the ETag back in `If-Match` to refuse a lost update (412).
 import re
 from datetime import UTC, datetime, timedelta
 
+from django.utils.translation import gettext as _
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 
@@ -36,5 +37,5 @@ def if_match_updated_at(request: Request) -> datetime | None:
         except OverflowError:
             pass
     raise ValidationError(
-        {"If-Match": ["Send the ETag header of your last GET of this mission, quotes included."]}
+        {"If-Match": [_("Send the ETag header of your last GET of this mission, quotes included.")]}
     )

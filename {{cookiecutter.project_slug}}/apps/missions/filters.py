@@ -2,6 +2,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 from rest_framework.exceptions import ValidationError
 from rest_framework.filters import OrderingFilter
@@ -18,10 +19,10 @@ class MissionFilter(FilterSet):
 
     reward = ModelChoiceFilter(queryset=Reward.objects.all())
     starts = filters.DateFromToRangeFilter(
-        field_name="starts_at", label="Starts between (starts_after, starts_before: dates)"
+        field_name="starts_at", label=_("Starts between (starts_after, starts_before: dates)")
     )
     active_at = filters.IsoDateTimeFilter(
-        method="filter_active_at", label="Running at this moment (ISO 8601)"
+        method="filter_active_at", label=_("Running at this moment (ISO 8601)")
     )
 
     class Meta:
@@ -46,9 +47,14 @@ class StableOrderingFilter(OrderingFilter):
         valid = self.remove_invalid_fields(queryset, fields, view, request)
         invalid = [term for term in fields if term not in valid]
         if invalid:
-            allowed = ", ".join(name for name, _ in self.get_valid_fields(queryset, view))
+            allowed = ", ".join(name for name, _label in self.get_valid_fields(queryset, view))
             raise ValidationError(
-                {self.ordering_param: [f"Unknown ordering {', '.join(invalid)!r}; use {allowed}."]}
+                {
+                    self.ordering_param: [
+                        _("Unknown ordering %(terms)s; use %(allowed)s.")
+                        % {"terms": repr(", ".join(invalid)), "allowed": allowed}
+                    ]
+                }
             )
         if not {"id", "-id", "pk", "-pk"} & set(fields):
             fields.append("-id")

@@ -1,6 +1,7 @@
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import BasePagination
 from rest_framework.request import Request
@@ -68,7 +69,9 @@ class MissionListPagination(BasePagination):
     ) -> list[Any] | None:
         mode = request.query_params.get("pagination", "page")
         if mode not in self.modes:
-            raise ValidationError({"pagination": [f"Use one of: {', '.join(self.modes)}."]})
+            raise ValidationError(
+                {"pagination": [_("Use one of: %(modes)s.") % {"modes": ", ".join(self.modes)}]}
+            )
         self.chosen = self.modes[mode]()
         return self.chosen.paginate_queryset(queryset, request, view)
 
@@ -78,7 +81,7 @@ class MissionListPagination(BasePagination):
     def get_paginated_response_schema(self, schema: dict[str, Any]) -> dict[str, Any]:
         page = PageNumberPagination().get_paginated_response_schema(schema)
         page["required"] = ["results"]
-        page["properties"]["count"]["description"] = "On page-number pages only."
+        page["properties"]["count"]["description"] = _("On page-number pages only.")
         return page
 
     def get_schema_operation_parameters(self, view: APIView) -> list[dict[str, Any]]:
@@ -86,7 +89,7 @@ class MissionListPagination(BasePagination):
             "name": "pagination",
             "required": False,
             "in": "query",
-            "description": "page (the default) or cursor",
+            "description": _("page (the default) or cursor"),
             "schema": {"type": "string", "enum": list(self.modes)},
         }
         page = PageNumberPagination().get_schema_operation_parameters(view)

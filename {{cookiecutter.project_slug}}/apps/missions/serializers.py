@@ -4,6 +4,7 @@ every write (a mission ends after it starts) live in the model and run in the se
 from collections.abc import Mapping
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 from rest_framework.settings import api_settings
@@ -46,7 +47,9 @@ class MissionListSerializer(MissionSerializer):
     number = serializers.IntegerField(
         read_only=True,
         allow_null=True,
-        help_text="The row's place among the exposed missions of this list (null if not exposed).",
+        help_text=_(
+            "The row's place among the exposed missions of this list (null if not exposed)."
+        ),
     )
 
     class Meta(MissionSerializer.Meta):
@@ -60,9 +63,9 @@ class MissionBatchListSerializer(serializers.ListSerializer):
 
     default_error_messages = {
         **serializers.ListSerializer.default_error_messages,
-        "not_a_list": 'Send a JSON list of missions, not "{input_type}".',
-        "max_length": "A batch holds at most {max_length} missions.",
-        "empty": "Send at least one mission.",
+        "not_a_list": _('Send a JSON list of missions, not "{input_type}".'),
+        "max_length": _("A batch holds at most {max_length} missions."),
+        "empty": _("Send at least one mission."),
     }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -106,11 +109,13 @@ class EditableFieldsSerializer(serializers.ModelSerializer):
         if isinstance(data, Mapping):
             unknown = sorted(set(data) - set(self.fields))
             if unknown:
-                message = f"Not a field you can send here; use {', '.join(self.fields)}."
+                message = _("Not a field you can send here; use %(fields)s.") % {
+                    "fields": ", ".join(self.fields)
+                }
                 raise ValidationError({name: [message] for name in unknown})
             if not set(data) & set(MISSION_EDITABLE_FIELDS):
                 editable = ", ".join(MISSION_EDITABLE_FIELDS)
-                message = f"Send at least one field to change: {editable}."
+                message = _("Send at least one field to change: %(fields)s.") % {"fields": editable}
                 raise ValidationError({api_settings.NON_FIELD_ERRORS_KEY: [message]})
         return super().to_internal_value(data)
 
@@ -124,19 +129,23 @@ class MissionChangeSerializer(EditableFieldsSerializer):
 class MissionBulkChangeSerializer(EditableFieldsSerializer):
     """One item of a bulk edit: `id`, the fields to change, optionally the `updated_at` read."""
 
-    id = serializers.IntegerField(min_value=1, max_value=MAX_ID, help_text="The mission to change.")
+    id = serializers.IntegerField(
+        min_value=1, max_value=MAX_ID, help_text=_("The mission to change.")
+    )
     # A plain id: the service looks up the rewards of the whole batch in one query.
     reward = serializers.IntegerField(
         source="reward_id",
         min_value=1,
         max_value=MAX_ID,
         required=False,
-        help_text="A reward's id.",
+        help_text=_("A reward's id."),
     )
     updated_at = serializers.DateTimeField(
         required=False,
-        help_text="The mission's `updated_at` as you read it. If the mission changed since, "
-        "the whole batch is refused with 409 and nothing is saved.",
+        help_text=_(
+            "The mission's `updated_at` as you read it. If the mission changed since, "
+            "the whole batch is refused with 409 and nothing is saved."
+        ),
     )
 
     class Meta(EditableFieldsSerializer.Meta):

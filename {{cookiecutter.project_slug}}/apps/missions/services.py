@@ -8,6 +8,7 @@ from typing import Required, TypedDict, Unpack
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from apps.common.exceptions import ApplicationError
 
@@ -71,10 +72,11 @@ def mission_create(
 
 def _check_batch_size(items: Sized) -> None:
     if not items:
-        raise ApplicationError("Send at least one mission.")
+        raise ApplicationError(_("Send at least one mission."))
     if len(items) > MISSION_BULK_MAX_SIZE:
         raise ApplicationError(
-            f"A batch holds at most {MISSION_BULK_MAX_SIZE} missions; got {len(items)}."
+            _("A batch holds at most %(max)s missions; got %(count)s.")
+            % {"max": MISSION_BULK_MAX_SIZE, "count": len(items)}
         )
 
 
@@ -94,17 +96,16 @@ def mission_bulk_create(*, items: Sequence[MissionData]) -> list[Mission]:
         except ValidationError as exc:
             errors[str(index)] = exc.message_dict
     if errors:
-        raise ApplicationError("Some missions are invalid; none were created.", extra=errors)
+        raise ApplicationError(_("Some missions are invalid; none were created."), extra=errors)
 
     with transaction.atomic():
         return Mission.objects.bulk_create(missions)
 
 
 def _stale_message(*, read: datetime, current: datetime) -> str:
-    return (
-        f"Changed at {current.isoformat()}, after the {read.isoformat()} you read; "
-        "read it again and resend your change."
-    )
+    return _(
+        "Changed at %(current)s, after the %(read)s you read; read it again and resend your change."
+    ) % {"current": current.isoformat(), "read": read.isoformat()}
 
 
 @transaction.atomic
@@ -129,11 +130,12 @@ def mission_update(
     )
     if current is None:
         raise ApplicationError(
-            f"Mission {mission.pk} no longer exists.", status_code=HTTPStatus.NOT_FOUND
+            _("Mission %(id)s no longer exists.") % {"id": mission.pk},
+            status_code=HTTPStatus.NOT_FOUND,
         )
     if expected_updated_at is not None and current.updated_at != expected_updated_at:
         raise ApplicationError(
-            "This mission changed after you read it; nothing was saved.",
+            _("This mission changed after you read it; nothing was saved."),
             extra={
                 "updated_at": [_stale_message(read=expected_updated_at, current=current.updated_at)]
             },
@@ -186,15 +188,17 @@ def mission_bulk_update(*, items: Sequence[MissionBulkChange]) -> list[Mission]:
             if mission_id in first_index:
                 errors[key] = {
                     "id": [
-                        f"Mission {mission_id} is already item {first_index[mission_id]}; "
-                        "send each mission once."
+                        _("Mission %(id)s is already item %(index)s; send each mission once.")
+                        % {"id": mission_id, "index": first_index[mission_id]}
                     ]
                 }
                 continue
             first_index[mission_id] = index
             mission = missions.get(mission_id)
             if mission is None:
-                errors[key] = {"id": [f"There is no mission with id {mission_id}."]}
+                errors[key] = {
+                    "id": [_("There is no mission with id %(id)s.") % {"id": mission_id}]
+                }
                 continue
             read = item.get("updated_at")
             if read is not None and read != mission.updated_at:
@@ -209,12 +213,12 @@ def mission_bulk_update(*, items: Sequence[MissionBulkChange]) -> list[Mission]:
 
         if stale:
             raise ApplicationError(
-                "Some missions changed after you read them; nothing was saved.",
+                _("Some missions changed after you read them; nothing was saved."),
                 extra=stale,
                 status_code=HTTPStatus.CONFLICT,
             )
         if errors:
-            raise ApplicationError("Some items are invalid; nothing was saved.", extra=errors)
+            raise ApplicationError(_("Some items are invalid; nothing was saved."), extra=errors)
 
         changed = [missions[item["id"]] for item in items]
         now = timezone.now()  # bulk_update() does not call save(), so auto_now is set here
@@ -235,7 +239,7 @@ def _apply_change(
     if "reward_id" in item:
         reward = rewards.get(item["reward_id"])
         if reward is None:
-            errors["reward"] = [f"There is no reward with id {item['reward_id']}."]
+            errors["reward"] = [_("There is no reward with id %(id)s.") % {"id": item["reward_id"]}]
         else:
             mission.reward = reward
     try:

@@ -1,6 +1,7 @@
 from collections.abc import Sequence
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -62,14 +63,16 @@ ETAG_HEADER = OpenApiParameter(
     OpenApiTypes.STR,
     location=OpenApiParameter.HEADER,
     response=[200],
-    description="The mission's version; send it back in If-Match to edit only that version.",
+    description=_("The mission's version; send it back in If-Match to edit only that version."),
 )
 IF_MATCH_HEADER = OpenApiParameter(
     "If-Match",
     OpenApiTypes.STR,
     location=OpenApiParameter.HEADER,
-    description="The ETag you read. If the mission changed since: 412 and nothing saved. "
-    "Without it the edit applies to whatever is stored.",
+    description=_(
+        "The ETag you read. If the mission changed since: 412 and nothing saved. "
+        "Without it the edit applies to whatever is stored."
+    ),
 )
 
 
@@ -98,12 +101,17 @@ class MissionBulkApi(APIView):
             200: MissionSerializer(many=True),
             400: OpenApiResponse(
                 ErrorSerializer,
-                "Not a list, empty, too long, or items with errors (unknown or repeated ids, "
-                "wrong types, broken rules), by index. Nothing saved.",
+                _(
+                    "Not a list, empty, too long, or items with errors (unknown or repeated ids, "
+                    "wrong types, broken rules), by index. Nothing saved."
+                ),
             ),
             409: OpenApiResponse(
                 ErrorSerializer,
-                "Items whose `updated_at` is not the mission's any more, by index. Nothing saved.",
+                _(
+                    "Items whose `updated_at` is not the mission's any more, by index. "
+                    "Nothing saved."
+                ),
             ),
         },
     )
@@ -123,7 +131,7 @@ class MissionDetailApi(APIView):
     def get_object(self, mission_id: int) -> Mission:
         mission = mission_get(mission_id=mission_id)
         if mission is None:
-            raise NotFound("No such mission.")
+            raise NotFound(_("No such mission."))
         return mission
 
     def mission_response(self, mission: Mission) -> Response:
@@ -141,7 +149,7 @@ class MissionDetailApi(APIView):
             400: ErrorSerializer,
             404: ErrorSerializer,
             412: OpenApiResponse(
-                ErrorSerializer, "The mission changed since the If-Match ETag. Nothing saved."
+                ErrorSerializer, _("The mission changed since the If-Match ETag. Nothing saved.")
             ),
         },
     )

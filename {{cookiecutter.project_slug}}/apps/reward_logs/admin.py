@@ -5,8 +5,8 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponseBase
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from rest_framework.exceptions import Throttled, ValidationError
 
 from apps.common.exceptions import ApplicationError, validation_error_text
@@ -37,7 +37,7 @@ class MissionRewardLogAdmin(admin.ModelAdmin):
     def get_queryset(self, request: HttpRequest) -> QuerySet[MissionRewardLog]:
         return reward_log_list()
 
-    @admin.action(description="Mark selected pending rewards as paid")
+    @admin.action(description=_("Mark selected pending rewards as paid"))
     def mark_paid(self, request: HttpRequest, queryset: QuerySet[MissionRewardLog]) -> None:
         paid, refused = 0, 0
         for reward_log in queryset:
@@ -48,28 +48,30 @@ class MissionRewardLogAdmin(admin.ModelAdmin):
             else:
                 paid += 1
         self.message_user(
-            request, f"{paid} paid; {refused} were not pending and stay as they were."
+            request,
+            gettext("%(paid)s paid; %(refused)s were not pending and stay as they were.")
+            % {"paid": paid, "refused": refused},
         )
 
-    @admin.action(description=gettext_lazy("Export selected rows as CSV"))
+    @admin.action(description=_("Export selected rows as CSV"))
     def export_csv(
         self, request: HttpRequest, queryset: QuerySet[MissionRewardLog]
     ) -> HttpResponseBase | None:
         return self._export_now(request, queryset, ExportJob.Format.CSV)
 
-    @admin.action(description=gettext_lazy("Export selected rows as XLSX"))
+    @admin.action(description=_("Export selected rows as XLSX"))
     def export_xlsx(
         self, request: HttpRequest, queryset: QuerySet[MissionRewardLog]
     ) -> HttpResponseBase | None:
         return self._export_now(request, queryset, ExportJob.Format.XLSX)
 
-    @admin.action(description=gettext_lazy("Export selected rows as CSV in the background"))
+    @admin.action(description=_("Export selected rows as CSV in the background"))
     def export_csv_async(
         self, request: HttpRequest, queryset: QuerySet[MissionRewardLog]
     ) -> HttpResponseBase | None:
         return self._export_in_background(request, queryset, ExportJob.Format.CSV)
 
-    @admin.action(description=gettext_lazy("Export selected rows as XLSX in the background"))
+    @admin.action(description=_("Export selected rows as XLSX in the background"))
     def export_xlsx_async(
         self, request: HttpRequest, queryset: QuerySet[MissionRewardLog]
     ) -> HttpResponseBase | None:
@@ -98,7 +100,7 @@ class MissionRewardLogAdmin(admin.ModelAdmin):
         if limit and len(ids) > limit:
             self.message_user(
                 request,
-                _("Select at most {limit:,} rows for one export.").format(limit=limit),
+                gettext("Select at most %(limit)s rows for one export.") % {"limit": f"{limit:,}"},
                 messages.ERROR,
             )
             return None
@@ -118,7 +120,7 @@ class MissionRewardLogAdmin(admin.ModelAdmin):
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
-            "title": _("{format} export").format(format=job.get_file_format_display()),
+            "title": gettext("%(format)s export") % {"format": job.get_file_format_display()},
             "job": job,
             "row_count": len(ids),
             "status_url": reverse("export-job-detail", args=[job.pk]),
@@ -138,11 +140,11 @@ class PaidTotalsRow(Protocol):
 class PaidTotalsColumns:
     """The `paid_count` and `paid_point` columns of rows annotated by reward_log_paid_totals()."""
 
-    @admin.display(description="rewards paid", ordering="paid_count")
+    @admin.display(description=_("rewards paid"), ordering="paid_count")
     def paid_count(self, row: PaidTotalsRow) -> int:
         return row.paid_count
 
-    @admin.display(description="points paid", ordering="paid_point")
+    @admin.display(description=_("points paid"), ordering="paid_point")
     def paid_point(self, row: PaidTotalsRow) -> str:
         return f"{row.paid_point:,}"
 

@@ -1,3 +1,4 @@
+from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 
 from apps.common.filters import FilterSet, IdInFilter
@@ -13,9 +14,9 @@ class MissionRewardLogFilter(FilterSet):
     (dates in the project's time zone, both ends included) and `?id=3,5,8`.
     """
 
-    id = IdInFilter(field_name="id", label="IDs, comma separated")
+    id = IdInFilter(field_name="id", label=_("IDs, comma separated"))
     created = filters.DateFromToRangeFilter(
-        field_name="created_at", label="Created between (created_after, created_before: dates)"
+        field_name="created_at", label=_("Created between (created_after, created_before: dates)")
     )
 
     class Meta:

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from apps.common.models import BaseModel
 from apps.missions.models import Mission, Reward
@@ -12,9 +13,9 @@ class MissionRewardLog(BaseModel):
     the log is written, so changing a reward later does not rewrite history."""
 
     class Status(models.TextChoices):
-        PENDING = "pending", "Pending"
-        PAID = "paid", "Paid"
-        CANCELLED = "cancelled", "Cancelled"
+        PENDING = "pending", _("Pending")
+        PAID = "paid", _("Paid")
+        CANCELLED = "cancelled", _("Cancelled")
 
     # The composite indexes below start with each foreign key, so the foreign keys need no
     # index of their own.
@@ -23,31 +24,32 @@ class MissionRewardLog(BaseModel):
         on_delete=models.PROTECT,
         related_name="mission_reward_logs",
         db_index=False,
-        verbose_name="user",
+        verbose_name=_("user"),
     )
     mission = models.ForeignKey(
         Mission,
         on_delete=models.PROTECT,
         related_name="reward_logs",
         db_index=False,
-        verbose_name="mission",
+        verbose_name=_("mission"),
     )
     reward = models.ForeignKey(
         Reward,
         on_delete=models.PROTECT,
         related_name="reward_logs",
         db_index=False,
-        verbose_name="reward",
+        verbose_name=_("reward"),
     )
     status = models.CharField(
-        "status", max_length=20, choices=Status.choices, default=Status.PENDING
+        _("status"), max_length=20, choices=Status.choices, default=Status.PENDING
     )
-    point = models.IntegerField("point")
-    paid_at = models.DateTimeField("paid at", null=True, blank=True)
-    memo = models.CharField("memo", max_length=255, blank=True)
+    point = models.IntegerField(_("point"))
+    paid_at = models.DateTimeField(_("paid at"), null=True, blank=True)
+    memo = models.CharField(_("memo"), max_length=255, blank=True)
 
     class Meta:
-        verbose_name = "mission reward log"
+        verbose_name = _("mission reward log")
+        verbose_name_plural = _("mission reward logs")
         ordering = ("-created_at", "-id")
         # One index per list filter, each followed by the list's ordering, so a filtered page
         # is read in index order: ?user=, ?mission=, ?reward=, ?status= (+ a created range).
@@ -61,12 +63,12 @@ class MissionRewardLog(BaseModel):
             models.CheckConstraint(
                 condition=Q(point__gt=0),
                 name="reward_logs_point_positive",
-                violation_error_message="A reward log's point must be more than 0.",
+                violation_error_message=_("A reward log's point must be more than 0."),
             ),
             models.CheckConstraint(
                 condition=~Q(status="paid") | Q(paid_at__isnull=False),
                 name="reward_logs_paid_has_paid_at",
-                violation_error_message="A paid reward log needs the time it was paid.",
+                violation_error_message=_("A paid reward log needs the time it was paid."),
             ),
         ]
 
@@ -76,8 +78,8 @@ class MissionRewardLog(BaseModel):
     def clean(self) -> None:
         errors = {}
         if self.point is not None and self.point <= 0:
-            errors["point"] = "A reward log's point must be more than 0."
+            errors["point"] = _("A reward log's point must be more than 0.")
         if self.status == self.Status.PAID and self.paid_at is None:
-            errors["paid_at"] = "A paid reward log needs the time it was paid."
+            errors["paid_at"] = _("A paid reward log needs the time it was paid.")
         if errors:
             raise ValidationError(errors)

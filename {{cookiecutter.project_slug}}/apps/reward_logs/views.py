@@ -1,4 +1,5 @@
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics
@@ -36,6 +37,6 @@ class MissionRewardTotalsApi(APIView):
     @extend_schema(responses=MissionRewardTotalsSerializer)
     def get(self, request: Request, mission_id: int) -> Response:
         if mission_get(mission_id=mission_id) is None:
-            raise NotFound("No such mission.")
+            raise NotFound(_("No such mission."))
         totals = mission_reward_totals(mission_id=mission_id)
         return Response(MissionRewardTotalsSerializer({"mission_id": mission_id, **totals}).data)

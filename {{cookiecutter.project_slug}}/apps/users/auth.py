@@ -2,6 +2,7 @@
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from rest_framework.request import Request
 
 from .models import User
@@ -16,5 +17,5 @@ def request_user(request: HttpRequest | Request) -> User:
     """
     user = request.user
     if not isinstance(user, User):
-        raise PermissionDenied("Sign in to do this.")
+        raise PermissionDenied(_("Sign in to do this."))
     return user

@@ -1,3 +1,4 @@
+from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 
 from .models import User
@@ -8,7 +9,7 @@ class UserFilter(filters.FilterSet):
     the project's time zone, both ends included)."""
 
     joined = filters.DateFromToRangeFilter(
-        field_name="date_joined", label="Joined between (joined_after, joined_before: dates)"
+        field_name="date_joined", label=_("Joined between (joined_after, joined_before: dates)")
     )
 
     class Meta:

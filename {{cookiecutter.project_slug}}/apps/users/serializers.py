@@ -1,3 +1,4 @@
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from .models import User
@@ -20,13 +21,13 @@ class UserCSVSerializer(serializers.ModelSerializer):
             "last_login",
         )
         extra_kwargs = {
-            "id": {"label": "ID"},
-            "username": {"label": "Username"},
-            "email": {"label": "Email"},
-            "first_name": {"label": "First name"},
-            "last_name": {"label": "Last name"},
-            "is_staff": {"label": "Staff"},
-            "is_active": {"label": "Active"},
-            "date_joined": {"label": "Joined"},
-            "last_login": {"label": "Last sign-in"},
+            "id": {"label": _("ID")},
+            "username": {"label": _("Username")},
+            "email": {"label": _("Email")},
+            "first_name": {"label": _("First name")},
+            "last_name": {"label": _("Last name")},
+            "is_staff": {"label": _("Staff")},
+            "is_active": {"label": _("Active")},
+            "date_joined": {"label": _("Joined")},
+            "last_login": {"label": _("Last sign-in")},
         }

@@ -11,6 +11,7 @@ from typing import Any
 
 import environ
 from celery.schedules import crontab
+from csp.constants import NONCE, NONE, SELF
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 LOCAL_STATE_DIR = BASE_DIR / ".local"
@@ -39,6 +40,7 @@ INSTALLED_APPS = [
     "apps.missions",
     "apps.reward_logs",
 {%- endif %}
+    # make app: new apps go above this line.
 ]
 
 MIDDLEWARE = [
@@ -54,6 +56,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "apps.common.middleware.RequestLoggingMiddleware",
     "apps.common.middleware.NoStoreApiResponsesMiddleware",
+    "csp.middleware.CSPMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -125,6 +128,9 @@ LANGUAGE_CODE = env("DJANGO_LANGUAGE_CODE", default="{{ cookiecutter.language_co
 TIME_ZONE = env("DJANGO_TIME_ZONE", default="{{ cookiecutter.timezone }}")
 USE_I18N = True
 USE_TZ = True
+# Our own strings are written in English and translated in `locale/` (the project's) and in each
+# app's `locale/` folder (found by Django by itself); `make messages` updates both.
+LOCALE_PATHS = [BASE_DIR / "locale"]
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
@@ -191,6 +197,25 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+}
+
+# Content Security Policy (django-csp) on every response, above all the admin and the API docs:
+# scripts and styles only from this server, or inline with the response's nonce (a template
+# sets `nonce=` from `request.csp_nonce`); nothing may frame the pages or send their forms
+# elsewhere.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
 }
 
 # Celery: Redis as broker when a URL is set; otherwise a broker on the local file system,

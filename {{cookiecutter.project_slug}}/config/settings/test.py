@@ -29,6 +29,10 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": dict.fromkeys(("anon", "user", "auth"), "100000/min"),
 }
 
+# Tests read our messages in their source language, English; the tests of the translations
+# (apps/common/tests/test_i18n.py) ask for Korean explicitly, as a client would.
+LANGUAGE_CODE = "en"
+
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 CELERY_BROKER_URL = "memory://"

@@ -58,6 +58,16 @@ from .csv_format import (
     make_cell_converter,
     neutralize_formula,
 )
+from .failures import (
+    INVALID_FILTERS,
+    ROW_FAILED,
+    ROW_LIMIT_EXCEEDED,
+    TOO_MANY_ROW_ERRORS,
+    XLSX_TOO_MANY_ROWS,
+    ExportFailure,
+    FailureParams,
+    failure_message,
+)
 from .formats import CSV, XLSX, FileFormat, file_format_get
 from .progress import set_progress
 from .query_params import as_query_dict
@@ -84,8 +94,10 @@ class ExportRowError(Exception):
     """A row could not be turned into CSV; the message names the row's primary key."""
 
     def __init__(self, pk: Any, error: Exception) -> None:
-        super().__init__(f"The row with primary key {pk} could not be exported: {error}")
         self.pk = pk
+        self.failure_code = ROW_FAILED
+        self.failure_params: FailureParams = {"pk": str(pk), "error": str(error)}
+        super().__init__(failure_message(self.failure_code, self.failure_params))
 
 
 class TooManyRowErrors(Exception):
@@ -93,10 +105,14 @@ class TooManyRowErrors(Exception):
     The message names the first failing row's primary key."""
 
     def __init__(self, first: ExportRowError, *, skipped: int, total: int) -> None:
-        super().__init__(
-            f"{skipped:,} of {total:,} rows could not be exported, too many to skip. {first}"
-        )
         self.pk = first.pk
+        self.failure_code = TOO_MANY_ROW_ERRORS
+        self.failure_params: FailureParams = {
+            "skipped": skipped,
+            "total": total,
+            **first.failure_params,
+        }
+        super().__init__(failure_message(self.failure_code, self.failure_params))
 
 
 def from_settings(name: str) -> Any:
@@ -169,7 +185,7 @@ class CSVDownloader:
         self, *, queryset: QuerySet | None = None, user_id: int | None = None, **options: Any
     ) -> None:
         if queryset is None:
-            raise ValidationError({"queryset": ["An export needs a base queryset."]})
+            raise ValidationError({"queryset": [_("An export needs a base queryset.")]})
         if unknown := options.keys() - self._OPTIONS:
             raise TypeError(f"Unknown {type(self).__name__} options: {', '.join(sorted(unknown))}")
         self.queryset = queryset
@@ -194,16 +210,13 @@ class CSVDownloader:
                 data=as_query_dict(self.query_params), queryset=queryset
             )
             if not filterset.is_valid():
-                raise ValidationError(
-                    {name: list(messages) for name, messages in filterset.errors.items()}
-                )
+                errors = {name: list(messages) for name, messages in filterset.errors.items()}
+                raise ExportFailure(INVALID_FILTERS, {"params": sorted(errors)}, detail=errors)
             queryset = filterset.qs
         self.total = queryset.count()
         if self.allow_row_limit and self.total > self.allow_row_limit:
-            raise ValidationError(
-                f"This export has {self.total:,} rows, more than the limit of "
-                f"{self.allow_row_limit:,}. Narrow the filters and try again.",
-                code="row_limit_exceeded",
+            raise ExportFailure(
+                ROW_LIMIT_EXCEEDED, {"rows": self.total, "limit": self.allow_row_limit}
             )
         ordering = (
             [self.ordering_fields]
@@ -318,12 +331,8 @@ class CSVDownloader:
         if self._filtered is None:
             self._filtered = self.get_queryset(self.queryset)
             if self.format.name == XLSX and (self.total or 0) >= XLSX_MAX_ROWS:
-                raise ValidationError(
-                    _(
-                        "This export has {total:,} rows; an XLSX sheet holds at most {most:,}. "
-                        "Narrow the filters, or export CSV."
-                    ).format(total=self.total, most=XLSX_MAX_ROWS - 1),
-                    code="row_limit_exceeded",
+                raise ExportFailure(
+                    XLSX_TOO_MANY_ROWS, {"rows": self.total, "most": XLSX_MAX_ROWS - 1}
                 )
         return self._filtered
 

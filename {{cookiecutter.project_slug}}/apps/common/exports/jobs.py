@@ -42,20 +42,18 @@ from apps.common.exceptions import validation_error_text
 from apps.common.models import ExportJob
 
 from .downloader import TEMP_DIR_PREFIX, CSVDownloader, ExportRowError, TooManyRowErrors
+from .failures import DETAIL, STALE, TIME_LIMIT, UNEXPECTED, ExportFailure, FailureParams
 from .registry import export_get
 from .s3 import S3ClientService
 
 logger = logging.getLogger(__name__)
 
-UNEXPECTED_FAILURE = (
-    "The export failed unexpectedly. Try again; if it fails again, contact support."
-)
-TIME_LIMIT_FAILURE = "The export took longer than the time limit. Narrow the filters and try again."
-STALE_FAILURE = "The export stopped without finishing (its worker was lost). Start it again."
 # Often enough for a progress bar, and a heartbeat far more often than EXPORTS_STALE_AFTER.
 PROGRESS_WRITE_SECONDS = 1.0
 _DELETE_BATCH = 500
 # Failures with a message for people; anything else is logged with its traceback.
+# The job stores each as a code and parameters (see `failures`), never as text in the worker's
+# language: the status endpoint renders the message in the language of each request.
 _READABLE_FAILURES = (ValidationError, ExportRowError, TooManyRowErrors, SoftTimeLimitExceeded)
 
 
@@ -67,8 +65,8 @@ def export_job_run(*, job_id: int, celery_task_id: str | None = None) -> None:
     """Run a pending export job: write its file to S3 and record the outcome on the job.
 
     The job ends `succeeded` or `failed`, whatever the export raises. Bad filters, the row
-    limit, bad rows and the soft time limit give a readable message; anything else a generic
-    one, with the traceback logged and the exception re-raised so Celery records it too.
+    limit, bad rows and the soft time limit give a failure code of their own; anything else
+    `unexpected`, with the traceback logged and the exception re-raised so Celery records it too.
     Nothing is returned and nothing logged carries the file's link: the status endpoint signs
     a short-lived one on request.
     """
@@ -91,11 +89,11 @@ def export_job_run(*, job_id: int, celery_task_id: str | None = None) -> None:
         return
     except _READABLE_FAILURES as exc:
         logger.info("Export job %s failed: %s", job_id, exc)
-        _finish(job_id, downloader, error_message=_readable(exc))
+        _finish(job_id, downloader, failure=_failure(exc))
         return
     except Exception:
         logger.exception("Export job %s failed unexpectedly", job_id)
-        _finish(job_id, downloader, error_message=UNEXPECTED_FAILURE)
+        _finish(job_id, downloader, failure=(UNEXPECTED, {}))
         raise
     _finish(job_id, downloader)
 
@@ -137,21 +135,27 @@ def _still_running(job_id: int) -> None:
         raise JobEnded(job_id)
 
 
-def _finish(job_id: int, downloader: CSVDownloader | None, *, error_message: str = "") -> bool:
-    """running -> succeeded (no error) or failed; False when the job had already ended.
+def _finish(
+    job_id: int,
+    downloader: CSVDownloader | None,
+    *,
+    failure: tuple[str, FailureParams] | None = None,
+) -> bool:
+    """running -> succeeded (no failure) or failed; False when the job had already ended.
 
     A job the stale sweep failed meanwhile stays failed, and the file of its late worker is
     deleted: no record points to it any more.
     """
     now = timezone.now()
     outcome: dict[str, Any] = {
-        "status": ExportJob.Status.FAILED if error_message else ExportJob.Status.SUCCEEDED,
-        "error_message": error_message,
+        "status": ExportJob.Status.FAILED if failure else ExportJob.Status.SUCCEEDED,
+        "error_code": failure[0] if failure else "",
+        "error_params": failure[1] if failure else {},
         "finished_at": now,
         "updated_at": now,
     }
     if downloader is not None:
-        outcome.update(_figures(downloader, failed=bool(error_message)))
+        outcome.update(_figures(downloader, failed=failure is not None))
     ended = ExportJob.objects.filter(pk=job_id, status=ExportJob.Status.RUNNING).update(**outcome)
     if ended:
         return True
@@ -179,7 +183,11 @@ def export_jobs_fail_stale(*, now: datetime | None = None) -> int:
     now = now or timezone.now()
     cutoff = now - settings.EXPORTS_STALE_AFTER
     return ExportJob.objects.filter(status=ExportJob.Status.RUNNING, updated_at__lt=cutoff).update(
-        status=ExportJob.Status.FAILED, error_message=STALE_FAILURE, finished_at=now, updated_at=now
+        status=ExportJob.Status.FAILED,
+        error_code=STALE,
+        error_params={},
+        finished_at=now,
+        updated_at=now,
     )
 
 
@@ -220,10 +228,12 @@ def export_jobs_delete_expired(*, now: datetime | None = None) -> int:
     return deleted
 
 
-def _readable(exc: Exception) -> str:
-    """The failure as the job shows it: one line for people, no traceback."""
+def _failure(exc: Exception) -> tuple[str, FailureParams]:
+    """The failure's code and parameters, as the job stores them (no traceback, no language)."""
     if isinstance(exc, SoftTimeLimitExceeded):
-        return TIME_LIMIT_FAILURE
+        return TIME_LIMIT, {}
+    if isinstance(exc, ExportFailure | ExportRowError | TooManyRowErrors):
+        return exc.failure_code, exc.failure_params
     if isinstance(exc, ValidationError):
-        return validation_error_text(exc.detail)
-    return str(exc)
+        return DETAIL, {"detail": validation_error_text(exc.detail)}
+    return DETAIL, {"detail": str(exc)}

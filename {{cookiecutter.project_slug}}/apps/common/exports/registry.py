@@ -13,9 +13,9 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db.models import QuerySet
-from rest_framework.exceptions import ValidationError
 
 from .downloader import CSVDownloader
+from .failures import UNKNOWN_EXPORT, ExportFailure, failure_message
 
 BaseSelector = Callable[[], QuerySet]
 
@@ -58,9 +58,10 @@ def export_get(name: str) -> Export:
     if name not in _exports:
         import_module(settings.ROOT_URLCONF)  # registers every export wired in the URLs
     if name not in _exports:
-        known = ", ".join(sorted(_exports)) or "none"
-        raise ValidationError(
-            {"export_name": [f"There is no export called {name!r}. Known exports: {known}."]},
-            code="unknown_export",
+        params = {"name": repr(name), "known": ", ".join(sorted(_exports)) or "-"}
+        raise ExportFailure(
+            UNKNOWN_EXPORT,
+            params,
+            detail={"export_name": [failure_message(UNKNOWN_EXPORT, params)]},
         )
     return _exports[name]

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from apps.common.models import ExportJob
 
+from .failures import failure_message
 from .s3 import S3ClientService
 
 # Superusers hold every permission; anyone else needs it granted (staff status is not enough).
@@ -67,7 +68,8 @@ def export_job_statuses(*, jobs: Iterable[ExportJob]) -> list[ExportJobStatus]:
 
 def export_job_status(*, job: ExportJob, s3: S3ClientService | None = None) -> ExportJobStatus:
     """Progress as the job's row holds it; a freshly signed short-lived link once succeeded,
-    until the retention task deletes the file (`expires_at`)."""
+    until the retention task deletes the file (`expires_at`); the failure's message in the
+    active language (the request's)."""
     progress, total = job.progress, job.total
     succeeded = job.status == ExportJob.Status.SUCCEEDED
     percent = 100 if succeeded else min(99, progress * 100 // total) if total else 0
@@ -90,7 +92,7 @@ def export_job_status(*, job: ExportJob, s3: S3ClientService | None = None) -> E
         percent=percent,
         row_count=job.row_count,
         skipped_rows=job.skipped_rows,
-        error=job.error_message or None,
+        error=failure_message(job.error_code, job.error_params) if job.error_code else None,
         file_name=job.file_name or None,
         created_at=job.created_at,
         started_at=job.started_at,

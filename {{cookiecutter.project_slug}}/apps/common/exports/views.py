@@ -13,7 +13,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db.models import QuerySet
 from django.http import HttpResponseBase
 from django.urls import reverse
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django_filters import FilterSet
 from django_filters import rest_framework as filters
 from django_filters.rest_framework import DjangoFilterBackend
@@ -77,15 +78,17 @@ FORMAT_PARAMETER = OpenApiParameter(
     FORMAT_PARAM,
     OpenApiTypes.STR,
     enum=list(FILE_FORMATS),
-    description="The file's format (default csv). An `Accept` of the XLSX media type asks for "
-    "xlsx too.",
+    description=_(
+        "The file's format (default csv). An `Accept` of the XLSX media type asks for xlsx too."
+    ),
 )
 PREFER_PARAMETER = OpenApiParameter(
     "Prefer",
     OpenApiTypes.STR,
     location=OpenApiParameter.HEADER,
-    description="`respond-async`: an export too large to stream starts a job (202) instead of "
-    "a 400.",
+    description=_(
+        "`respond-async`: an export too large to stream starts a job (202) instead of a 400."
+    ),
 )
 
 
@@ -141,13 +144,13 @@ class ExportApi(APIView):
     @extend_schema(
         parameters=[FORMAT_PARAMETER, PREFER_PARAMETER],
         responses={
-            (200, "text/csv"): OpenApiResponse(OpenApiTypes.BINARY, "The CSV file."),
-            (200, XLSX_MEDIA_TYPE): OpenApiResponse(OpenApiTypes.BINARY, "The XLSX file."),
+            (200, "text/csv"): OpenApiResponse(OpenApiTypes.BINARY, _("The CSV file.")),
+            (200, XLSX_MEDIA_TYPE): OpenApiResponse(OpenApiTypes.BINARY, _("The XLSX file.")),
             202: OpenApiResponse(
-                ExportStartedSerializer, "Too large to stream, and `Prefer: respond-async`."
+                ExportStartedSerializer, _("Too large to stream, and `Prefer: respond-async`.")
             ),
             422: OpenApiResponse(
-                ErrorSerializer, "A row could not be exported (XLSX: the message names it)."
+                ErrorSerializer, _("A row could not be exported (XLSX: the message names it).")
             ),
         },
     )
@@ -166,7 +169,7 @@ class ExportApi(APIView):
                 response["Preference-Applied"] = RESPOND_ASYNC
                 return response
             raise ApplicationError(
-                _(
+                gettext(
                     "This export has {rows:,} rows, more than the {most:,} a download streams. "
                     "Start an export job: POST to this URL, or send the header "
                     "`Prefer: respond-async`."
@@ -207,7 +210,7 @@ class ExportJobDetailView(APIView):
     """An export job's state and progress, for its owner (or a user allowed to see every
     export); a 404 for anyone else, as for a job that does not exist."""
 
-    @extend_schema(responses=ExportJobStatusSerializer, summary="Status of an export job")
+    @extend_schema(responses=ExportJobStatusSerializer, summary=_("Status of an export job"))
     def get(self, request: Request, pk: int) -> Response:
         job = export_job_get_for_user(job_id=pk, user=request.user)
         return Response(ExportJobStatusSerializer(export_job_status(job=job)).data)
@@ -231,7 +234,7 @@ class ExportJobListView(generics.ListAPIView):
     def get_queryset(self) -> QuerySet[ExportJob]:
         return export_job_list_own(user=self.request.user)
 
-    @extend_schema(summary="The caller's export jobs")
+    @extend_schema(summary=_("The caller's export jobs"))
     def get(self, request: Request) -> Response:
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
         statuses = export_job_statuses(jobs=page or [])
@@ -246,9 +249,9 @@ class ExportJobCancelView(APIView):
         request=None,
         responses={
             200: ExportJobStatusSerializer,
-            400: OpenApiResponse(ErrorSerializer, "The job has already ended."),
+            400: OpenApiResponse(ErrorSerializer, _("The job has already ended.")),
         },
-        summary="Cancel an export job",
+        summary=_("Cancel an export job"),
     )
     def post(self, request: Request, pk: int) -> Response:
         job = export_job_get_for_user(job_id=pk, user=request.user)

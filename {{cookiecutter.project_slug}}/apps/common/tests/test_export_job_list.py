@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from apps.common.exports.failures import MESSAGES, STALE
 from apps.common.models import ExportJob
 from apps.users.tests.factories import StaffUserFactory
 
@@ -39,7 +40,12 @@ def test_the_callers_jobs_newest_first_with_a_link_on_each_finished_file(
 ):
     assert reverse("export-job-list") == LIST_URL
     older = _succeeded(user, settings)
-    failed = ExportJobFactory.create(user=user, status=ExportJob.Status.FAILED, error_message="No.")
+    failed = ExportJobFactory.create(
+        user=user,
+        status=ExportJob.Status.FAILED,
+        error_code=STALE,
+        error_params={},
+    )
     running = ExportJobFactory.create(
         user=user, status=ExportJob.Status.RUNNING, progress=1, total=4
     )
@@ -52,7 +58,7 @@ def test_the_callers_jobs_newest_first_with_a_link_on_each_finished_file(
     assert [job["id"] for job in listed] == [running.pk, failed.pk, older.pk]
     assert [job["status"] for job in listed] == ["running", "failed", "succeeded"]
     assert (listed[0]["progress"], listed[0]["percent"], listed[0]["download_url"]) == (1, 25, None)
-    assert listed[1]["error"] == "No."
+    assert listed[1]["error"] == str(MESSAGES[STALE])
     finished = listed[2]
     assert (finished["format"], finished["file_name"], finished["row_count"]) == (
         "xlsx",

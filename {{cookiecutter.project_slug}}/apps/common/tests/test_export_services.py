@@ -1,6 +1,5 @@
 import pytest
 from django.http import QueryDict
-from django.utils import translation
 from rest_framework.exceptions import ValidationError
 
 from apps.common.exports import export_job_start
@@ -44,7 +43,7 @@ def test_start_records_a_pending_job_and_enqueues_it_only_after_commit(
 def test_bad_input_is_refused_before_any_job_exists(
     staff_user, export_name, query_params, field, message
 ):
-    with translation.override("en"), pytest.raises(ValidationError) as error:
+    with pytest.raises(ValidationError) as error:
         export_job_start(user=staff_user, export_name=export_name, query_params=query_params)
 
     assert any(text.startswith(message) for text in map(str, error.value.detail[field]))
@@ -135,7 +134,7 @@ def test_over_the_cap_of_jobs_under_way_is_refused_naming_it(staff_user, setting
     export_job_start(user=staff_user, export_name="jobs", query_params={})
     ExportJobFactory.create(status=ExportJob.Status.RUNNING)  # another user's: not counted
 
-    with translation.override("en"), pytest.raises(TooManyExportJobs) as error:
+    with pytest.raises(TooManyExportJobs) as error:
         export_job_start(user=staff_user, export_name="jobs", query_params={"name": "x"})
 
     assert error.value.cap == 2
@@ -146,7 +145,7 @@ def test_over_the_cap_of_jobs_under_way_is_refused_naming_it(staff_user, setting
 
 
 def test_an_unknown_format_starts_nothing(staff_user):
-    with translation.override("en"), pytest.raises(ValidationError) as error:
+    with pytest.raises(ValidationError) as error:
         export_job_start(user=staff_user, export_name="jobs", query_params={}, file_format="pdf")
 
     assert error.value.detail == {"format": ["Unknown format 'pdf': use one of csv, xlsx."]}

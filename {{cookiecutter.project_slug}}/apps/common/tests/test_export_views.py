@@ -108,14 +108,19 @@ def test_a_succeeded_job_has_a_fresh_short_lived_download_link(user, user_client
 @pytest.mark.django_db
 def test_a_failed_job_says_why_and_has_no_link(user, user_client):
     job = ExportJobFactory.create(
-        user=user, status=ExportJob.Status.FAILED, error_message="Too many rows.", total=10
+        user=user,
+        status=ExportJob.Status.FAILED,
+        error_code="row_limit_exceeded",
+        error_params={"rows": 12_345, "limit": 10_000},
+        total=10,
     )
 
     body = _status(user_client, job).json()
 
     assert (body["status"], body["error"], body["download_url"]) == (
         "failed",
-        "Too many rows.",
+        "This export has 12,345 rows, more than the limit of 10,000. "
+        "Narrow the filters and try again.",
         None,
     )
 

@@ -29,3 +29,16 @@ def test_the_error_shape_is_one_component(schema):
 
     assert error["required"] == ["detail"]
     assert set(error["properties"]) == {"detail", "errors"}
+
+
+def test_an_operation_with_query_parameters_documents_the_servers_414_without_a_body(schema):
+    responses = schema["paths"]["/api/users/export/"]["get"]["responses"]
+
+    assert "414" in responses
+    assert "content" not in responses["414"]
+
+
+def test_health_documents_its_503(schema):
+    responses = schema["paths"]["/health/"]["get"]["responses"]
+
+    assert responses["503"]["content"] == responses["200"]["content"]

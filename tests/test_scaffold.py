@@ -1,0 +1,124 @@
+"""`make app` in a baked project: two apps (one without the export), then the project's tests,
+lint (ruff, mypy, import contracts), the migrations check and the API schema pass with no edit.
+Bad names are one line, exit code 1, and nothing written; an app is never overwritten.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import run
+from tools.project import MYPY_CACHE_DIR, bake
+
+TEST_SETTINGS = {"DJANGO_SETTINGS_MODULE": "config.settings.test"}
+
+
+def make(project: Path, python: Path, *args: str) -> str:
+    venv = python.parent.parent
+    return run(["make", *args, f"VENV={venv}"], project, env={"MYPY_CACHE_DIR": str(MYPY_CACHE_DIR)})
+
+
+def files_digest(project: Path) -> dict[str, str]:
+    return {
+        str(path.relative_to(project)): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in project.rglob("*")
+        if path.is_file() and "__pycache__" not in path.parts
+    }
+
+
+@pytest.mark.parametrize("examples", ["y", "n"])
+def test_two_scaffolded_apps_pass_tests_lint_migrations_and_schema_with_no_edit(
+    tmp_path, project_python, examples
+):
+    project = bake(tmp_path, include_example_apps=examples)
+
+    started = time.monotonic()
+    output = make(project, project_python, "app", "NAME=orders")
+    app_tests = run([project_python, "-m", "pytest", "apps/orders", "-q"], project)
+    scaffold_and_test = time.monotonic() - started
+    make(project, project_python, "app", "NAME=support_tickets", "MODEL=Ticket", "NO_EXPORT=1")
+
+    assert "Created apps/orders/" in output
+    assert (project / "apps/orders/migrations/0001_initial.py").is_file()
+    assert (project / "apps/orders/exports.py").is_file()
+    assert not (project / "apps/support_tickets/exports.py").exists()
+    assert (
+        'path("api/support-tickets/", include("apps.support_tickets.urls")),'
+        in (project / "config/urls.py").read_text()
+    )
+    suite = make(project, project_python, "test")
+    make(project, project_python, "lint")
+    make(project, project_python, "migrations-check")
+    run(
+        [project_python, "manage.py", "spectacular", "--fail-on-warn", "--validate", "--file", "schema.yml"],
+        project,
+        env=TEST_SETTINGS,
+    )
+    schema = (project / "schema.yml").read_text()
+    for route in ("/api/orders/", "/api/orders/{order_id}/", "/api/orders/export/", "/api/support-tickets/"):
+        assert f"  {route}:" in schema, route
+    assert "/api/support-tickets/export/" not in schema
+    print(
+        f"examples={examples}: make app + the app's tests took {scaffold_and_test:.1f} s "
+        f"({app_tests.strip().splitlines()[-1]}); whole suite: {suite.strip().splitlines()[-1]}"
+    )
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory) -> Path:
+    return bake(tmp_path_factory.mktemp("scaffold-bad-input"), include_example_apps="n")
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        ("Orders", "'Orders' is not a valid app name"),
+        ("my-orders", "'my-orders' is not a valid app name"),
+        ("common", "apps/common already exists; nothing was changed."),
+        ("users", "apps/users already exists; nothing was changed."),
+        ("django", "'django' would shadow the Python module 'django'"),
+        ("celery", "'celery' would shadow the Python module 'celery'"),
+        ("test", "'test' would shadow the Python module 'test'"),
+        ("config", "'config' is taken by the project or an installed app"),
+    ],
+)
+def test_a_bad_name_is_one_clear_line_exit_code_1_and_nothing_written(project, project_python, name, message):
+    before = files_digest(project)
+
+    result = subprocess.run(
+        [project_python, "manage.py", "startapp_backoffice", name],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+    assert result.returncode == 1
+    assert result.stdout == ""
+    [line] = result.stderr.strip().splitlines()
+    assert line.startswith(f"CommandError: {message}")
+    assert files_digest(project) == before
+
+
+def test_a_second_run_never_overwrites_the_app(project, project_python):
+    make(project, project_python, "app", "NAME=invoices")
+    models = project / "apps/invoices/models.py"
+    models.write_text(models.read_text() + "\n# edited by hand\n")
+    before = files_digest(project)
+
+    result = subprocess.run(
+        ["make", "app", "NAME=invoices", f"VENV={project_python.parent.parent}"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+    assert result.returncode != 0
+    assert "CommandError: apps/invoices already exists; nothing was changed." in result.stderr
+    assert files_digest(project) == before

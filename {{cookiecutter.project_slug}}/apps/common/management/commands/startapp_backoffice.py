@@ -1,0 +1,39 @@
+from argparse import ArgumentParser
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from apps.common.scaffold import ScaffoldError, scaffold_app
+
+
+class Command(BaseCommand):
+    help = (
+        "Create apps/<name>/ in the house layout (model, selectors, services, API, export, admin, "
+        "tests), register it in the settings, URLs and import contracts, and write its migration."
+    )
+
+    def add_arguments(self, parser: ArgumentParser) -> None:
+        parser.add_argument("name", help="The app's name, a lowercase identifier: orders")
+        parser.add_argument("--model", help="The model's name (default: from the app's, Order)")
+        parser.add_argument(
+            "--no-export", action="store_true", help="Leave the CSV export out of the app"
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        try:
+            written = scaffold_app(
+                app=options["name"],
+                model=options["model"],
+                export=not options["no_export"],
+                base_dir=Path(settings.BASE_DIR),
+            )
+        except ScaffoldError as error:
+            raise CommandError(str(error)) from error
+        app = options["name"]
+        self.stdout.write(f"Created apps/{app}/ ({len(written)} files), registered and migrated.")
+        self.stdout.write(
+            f"Next: the model's fields (apps/{app}/models.py) and the columns "
+            f"(apps/{app}/serializers.py); docs/adding-an-app.md has the steps."
+        )
