@@ -254,7 +254,7 @@ def test_one_job_for_the_same_export_a_cap_and_cancel_under_way(e2e):
     first = start_export(staff, "status=paid&format=xlsx")
     again = staff.post("/api/reward-logs/export/?format=xlsx&status=paid")
     others = [start_export(staff, f"status=paid&mission={mission}") for mission in (1, 2)]
-    refused = staff.post("/api/reward-logs/export/?status=pending")
+    refused = staff.post("/api/reward-logs/export/?status=pending", language="en")
     try:
         seen = poll_until(staff, first["status_url"], writing, timeout=120)
         cancel = staff.post(first["status_url"] + "cancel/")
@@ -303,10 +303,13 @@ def test_cancelling_a_finished_job_is_a_400_saying_so(e2e):
     job = start_export(e2e.admin, "status=cancelled&format=xlsx")
     final = poll_until(e2e.admin, job["status_url"], finished)[-1]
 
-    response = e2e.admin.post(job["status_url"] + "cancel/")
+    response = e2e.admin.post(job["status_url"] + "cancel/", language="en")
+    in_korean = e2e.admin.post(job["status_url"] + "cancel/")
 
     print(f"\n[e2e] cancel a {final['status']} job: {response.status} {response.json()}")
     assert final["status"] == "succeeded"
     assert response.status == 400
     assert response.json()["detail"].startswith("This export has already ended")
+    assert in_korean.status == 400
+    assert in_korean.json()["detail"].startswith("이 내보내기는 이미 끝났습니다")
     assert e2e.admin.get(job["status_url"]).json()["status"] == "succeeded"
