@@ -64,12 +64,19 @@ class ApiClient:
         return next((cookie.value for cookie in self.cookies if cookie.name == name), None)
 
     def request(
-        self, method: str, url: str, data: Any = None, timeout: float = 60, language: str | None = None
+        self,
+        method: str,
+        url: str,
+        data: Any = None,
+        timeout: float = 60,
+        language: str | None = None,
+        headers: dict[str, str] | None = None,
     ) -> Response:
-        """`language`: sent as Accept-Language; without it the server's own language applies."""
+        """`language`: sent as Accept-Language; without it the server's own language applies.
+        `headers`: more headers (Accept, Prefer)."""
         if url.startswith("/"):
             url = self.base_url + url
-        headers = {"Accept": "application/json, text/csv, */*"}
+        headers = {"Accept": "application/json, text/csv, */*", **(headers or {})}
         if language is not None:
             headers["Accept-Language"] = language
         body = None

@@ -17,8 +17,10 @@ running here. Topology:
 Production settings work over plain http with DJANGO_SECURE_SSL_REDIRECT=false: the API
 clients log in with a token (JWT) as a front end does, and Chromium keeps `Secure`
 cookies on http://127.0.0.1 (a potentially trustworthy origin), so the admin login works too.
-Two settings differ from the defaults, through the environment: EXPORTS_ROW_LIMIT (below the
-seeded row count, for the row-limit test) and EXPORTS_STALE_AFTER_SECONDS (see STALE_AFTER_SECONDS).
+Three settings differ from the defaults, through the environment: EXPORTS_ROW_LIMIT (below the
+seeded row count, for the row-limit test), EXPORTS_STREAM_MAX_ROWS (the row limit too, so the
+suite compares the streamed file of about 140,000 paid logs with a job's) and
+EXPORTS_STALE_AFTER_SECONDS (see STALE_AFTER_SECONDS).
 """
 
 from __future__ import annotations
@@ -191,6 +193,7 @@ def e2e(e2e_database, project_python, tmp_path_factory) -> Iterator[E2EStack]:
         "AWS_SECRET_ACCESS_KEY": "e2e-secret",
         "EXPORTS_S3_BUCKET": "e2e-exports",
         "EXPORTS_ROW_LIMIT": str(ROW_LIMIT),
+        "EXPORTS_STREAM_MAX_ROWS": str(ROW_LIMIT),
         "EXPORTS_STALE_AFTER_SECONDS": str(STALE_AFTER_SECONDS),
         "PYTHONUNBUFFERED": "1",
     }

@@ -1,17 +1,27 @@
-"""What the end-to-end scenarios share: reading CSV, paging a list, polling an export job."""
+"""What the end-to-end scenarios share: reading CSV and XLSX, paging a list, polling an export
+job."""
 
 from __future__ import annotations
 
+import io
 import itertools
+import re
 import time
 import urllib.request
 from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import openpyxl
 
 from tools.client import ApiClient, Response
 
 BOM = "\ufeff".encode()
-FINAL = ("succeeded", "failed")
+FINAL = ("succeeded", "failed", "cancelled")
 STATES = ("pending", "running", "succeeded")
+XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+BAKE_TIME_ZONE = ZoneInfo("Asia/Seoul")  # the default bake's TIME_ZONE
 
 
 def list_all(client: ApiClient, path: str, query: str, max_pages: int = 100) -> list[dict]:
@@ -114,3 +124,56 @@ def download(url: str, timeout: float = 120) -> Response:
     assert url.startswith("http://127.0.0.1:"), url
     with urllib.request.urlopen(url, timeout=timeout) as response:
         return Response(response.status, dict(response.headers), response.read())
+
+
+def xlsx_sheet(body: bytes) -> Any:
+    """The (only) sheet of an XLSX file, opened with openpyxl."""
+    return openpyxl.load_workbook(io.BytesIO(body)).worksheets[0]
+
+
+def assert_same_cells(csv_file: list[list[str]], sheet: Any) -> None:
+    """The sheet holds the CSV's rows and cells: text equal (the CSV's `'` before formula-like
+    text aside), numbers and dates by value (an ISO datetime in the CSV is the sheet's
+    wall-clock time in the bake's time zone, to Excel's millisecond)."""
+    rows = [list(row) for row in sheet.iter_rows(values_only=True)]
+    assert len(rows) == len(csv_file), (len(rows), len(csv_file))
+    for number, (texts, values) in enumerate(zip(csv_file, rows, strict=True)):
+        for text, value in zip(texts, values, strict=True):
+            assert _same_cell(text, value), f"row {number}: {text!r} (CSV) != {value!r} (XLSX)"
+
+
+def _same_cell(text: str, value: Any) -> bool:
+    if value is None:
+        return text == ""
+    if isinstance(value, datetime):
+        written = datetime.fromisoformat(text).astimezone(BAKE_TIME_ZONE).replace(tzinfo=None)
+        return abs(written - value) < timedelta(milliseconds=1)
+    if isinstance(value, int | float):
+        return float(text) == value
+    formula_like = len(value) > 1 and value[0] in "=+-@\t\r"
+    return text == ("'" + value if formula_like and text.startswith("'") else value)
+
+
+def export_temp_files(e2e: Any) -> list[str]:
+    """What exports wrote in the worker's TMPDIR (`csv-export-*` folders); Celery's pool keeps
+    a `pymp-*` folder of its own there."""
+    return sorted(
+        str(path.relative_to(e2e.worker_tmp))
+        for path in e2e.worker_tmp.rglob("*")
+        if not path.relative_to(e2e.worker_tmp).parts[0].startswith("pymp-")
+    )
+
+
+def bucket_keys(e2e: Any, bucket: str = "e2e-exports") -> list[str]:
+    """The keys in moto's exports bucket (moto's server answers without a signature)."""
+    response = ApiClient(e2e.s3_url).get(f"{e2e.s3_url}/{bucket}?list-type=2")
+    assert response.status == 200, response.body[:300]
+    return re.findall(r"<Key>([^<]+)</Key>", response.body.decode())
+
+
+def wait_for_no_export_temp_files(e2e: Any, timeout: float = 15) -> list[str]:
+    """A cancelled job notices at its next chunk: wait until its temp folder is gone."""
+    deadline = time.monotonic() + timeout
+    while (left := export_temp_files(e2e)) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    return left

@@ -1,5 +1,6 @@
 """The back office in headless Chromium: sign in, filter reward logs, export them in the
-background with the admin action, watch the progress bar reach 100%, download the file."""
+background with the admin action, watch the progress bar reach 100%, download the file; the same
+as XLSX, and cancel a large export from its progress page."""
 
 from __future__ import annotations
 
@@ -9,12 +10,19 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from tests.e2e.conftest import ADMIN, ARTIFACTS_DIR
-from tests.e2e.flows import stream_export
+from tests.e2e.flows import (
+    assert_same_cells,
+    bucket_keys,
+    stream_export,
+    wait_for_no_export_temp_files,
+    xlsx_sheet,
+)
 from tools.client import csv_rows
 
 pytestmark = pytest.mark.e2e
 
 SCREENSHOT = ARTIFACTS_DIR / "e2e-admin-export-progress.png"
+CANCEL_SCREENSHOT = ARTIFACTS_DIR / "e2e-admin-export-cancelled.png"
 
 
 def test_admin_exports_filtered_reward_logs_in_the_background(e2e, chromium):
@@ -88,3 +96,77 @@ def test_admin_exports_filtered_reward_logs_in_the_background(e2e, chromium):
     assert file_name.startswith("mission_reward_log_") and file_name.endswith(".csv")
     assert len(rows) > 1
     assert file == body, "the admin's file should be the API's streaming export of the same filters"
+
+
+def _sign_in_and_filter(page, base_url: str, query: str) -> None:
+    page.goto(f"{base_url}/admin/login/?next=/admin/")
+    page.fill("#id_username", ADMIN[0])
+    page.fill("#id_password", ADMIN[1])
+    page.click("input[type=submit]")
+    page.wait_for_url(f"{base_url}/admin/")
+    page.goto(f"{base_url}/admin/reward_logs/missionrewardlog/?{query}")
+
+
+def _export_all_rows(page, action: str) -> None:
+    page.locator("#action-toggle").check()
+    select_all = page.locator(".actions .question a")
+    if select_all.count():
+        select_all.click()
+    page.select_option("select[name=action]", action)
+    page.click("button[name=index]")
+    page.wait_for_selector("#export-job")
+
+
+def test_admin_exports_xlsx_and_cancels_a_large_export(e2e, chromium):
+    """Choose XLSX for one mission's paid logs and download the sheet; then start an XLSX
+    export of every paid log and cancel it from its progress page."""
+    context = chromium.new_context(locale="en-US", viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(60_000)
+    newest = e2e.admin.get("/api/reward-logs/?status=paid&size=1").json()["results"][0]
+    mission_id = newest["mission"]["id"]
+    try:
+        _sign_in_and_filter(page, e2e.base_url, f"status__exact=paid&mission__id__exact={mission_id}")
+        _export_all_rows(page, "export_xlsx_async")
+        page.locator("#export-download").wait_for(state="visible", timeout=120_000)
+        link_text = page.locator("#export-link").inner_text()
+        cancel_shown_when_done = page.locator("#export-cancel").is_visible()
+        with page.expect_download() as download_info:
+            page.click("#export-link")
+        sheet_file = download_info.value.path().read_bytes()
+        sheet_name = download_info.value.suggested_filename
+
+        keys_before = bucket_keys(e2e)
+        page.goto(f"{e2e.base_url}/admin/reward_logs/missionrewardlog/?status__exact=paid")
+        _export_all_rows(page, "export_xlsx_async")
+        status_url = page.locator("#export-job").get_attribute("data-status-url")
+        page.locator("#export-cancel").wait_for(state="visible")
+        while e2e.admin.get(status_url).json()["status"] == "pending":
+            page.wait_for_timeout(100)
+        page.click("#export-cancel")
+        page.locator("#export-cancelled").wait_for(state="visible")
+        cancelled_text = page.locator("#export-cancelled").inner_text()
+        cancel_hidden = not page.locator("#export-cancel").is_visible()
+        ARTIFACTS_DIR.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(CANCEL_SCREENSHOT), full_page=True)
+    finally:
+        context.close()
+    temp_files = wait_for_no_export_temp_files(e2e)
+    job = e2e.admin.get(status_url).json()
+    body, _ = stream_export(e2e.admin, f"status=paid&mission={mission_id}")
+    sheet = xlsx_sheet(sheet_file)
+
+    print(
+        f"\n[e2e] browser XLSX: {sheet_name} ({sheet.max_row - 1} rows) via {link_text!r}; "
+        f"cancelled a {job['total']}-row XLSX export at {job['progress']} rows: {cancelled_text!r}\n"
+        f"[e2e] screenshot of the cancelled progress page: {CANCEL_SCREENSHOT}"
+    )
+    assert sheet_name.startswith("mission_reward_log_") and sheet_name.endswith(".xlsx")
+    assert link_text == "Download the XLSX"
+    assert not cancel_shown_when_done
+    assert_same_cells(csv_rows(body), sheet)
+    assert (job["status"], job["format"], job["download_url"]) == ("cancelled", "xlsx", None)
+    assert cancelled_text == "The export was cancelled: no file was written."
+    assert cancel_hidden
+    assert temp_files == []
+    assert bucket_keys(e2e) == keys_before, "the cancelled job uploaded nothing"

@@ -9,7 +9,10 @@ import pytest
 
 from tests.e2e.conftest import ADMIN, ROW_LIMIT, STAFF
 from tests.e2e.flows import (
+    XLSX_MEDIA_TYPE,
     assert_progress_monotonic,
+    assert_same_cells,
+    bucket_keys,
     count,
     download,
     finished,
@@ -18,6 +21,9 @@ from tests.e2e.flows import (
     progress_trace,
     start_export,
     stream_export,
+    wait_for_no_export_temp_files,
+    writing,
+    xlsx_sheet,
 )
 from tools.client import csv_rows
 
@@ -201,3 +207,109 @@ def test_bad_filter_values_are_400s_naming_the_field(e2e, query, field, message)
     for name, response in responses.items():
         assert response.status == 400, f"{name}: {response.status} {response.body[:300]!r}"
         assert any(message in text for text in response.json()["errors"][field]), response.json()
+
+
+def _paid_of_newest_mission(e2e) -> str:
+    newest = e2e.admin.get("/api/reward-logs/?status=paid&size=1").json()["results"][0]
+    return f"status=paid&mission={newest['mission']['id']}"
+
+
+def test_xlsx_streamed_and_as_a_job_holds_the_csvs_cells(e2e):
+    query = _paid_of_newest_mission(e2e)
+    csv_body, _ = stream_export(e2e.admin, query)
+    started = time.monotonic()
+    streamed = e2e.admin.get(
+        f"/api/reward-logs/export/?{query}", headers={"Accept": XLSX_MEDIA_TYPE}, timeout=300
+    )
+    stream_seconds = time.monotonic() - started
+    job = start_export(e2e.admin, f"{query}&format=xlsx")
+    final = poll_until(e2e.admin, job["status_url"], finished, timeout=180)[-1]
+    file = download(final["download_url"])
+    file_type = {name.lower(): value for name, value in file.headers.items()}["content-type"]
+    csv_file = csv_rows(csv_body)
+    sheet = xlsx_sheet(file.body)
+
+    print(
+        f"\n[e2e] XLSX of ?{query}: {final['row_count']} rows; streamed {len(streamed.body):,} "
+        f"bytes in {stream_seconds:.2f}s; job {final['status']} ({final['file_name']}, "
+        f"{len(file.body):,} bytes from S3, {file_type})"
+    )
+    assert streamed.status == 200, streamed.body[:300]
+    assert streamed.headers["Content-Type"] == XLSX_MEDIA_TYPE
+    assert (final["status"], final["format"]) == ("succeeded", "xlsx"), final
+    assert final["file_name"].endswith(".xlsx")
+    assert file_type == XLSX_MEDIA_TYPE
+    assert sheet.freeze_panes == "A2" and all(cell.font.bold for cell in sheet[1])
+    assert [cell.value for cell in sheet[1]] == HEADER
+    assert final["row_count"] == len(csv_file) - 1 > 10
+    assert_same_cells(csv_file, sheet)
+    assert_same_cells(csv_file, xlsx_sheet(streamed.body))
+
+
+def test_one_job_for_the_same_export_a_cap_and_cancel_under_way(e2e):
+    """Two clicks give one job; past the per-user cap (3) the next start is a 429; a running job
+    cancelled stops, leaves nothing in the worker's TMPDIR and uploads nothing."""
+    staff = e2e.staff()
+    keys_before = bucket_keys(e2e)
+    first = start_export(staff, "status=paid&format=xlsx")
+    again = staff.post("/api/reward-logs/export/?format=xlsx&status=paid")
+    others = [start_export(staff, f"status=paid&mission={mission}") for mission in (1, 2)]
+    refused = staff.post("/api/reward-logs/export/?status=pending", language="en")
+    try:
+        seen = poll_until(staff, first["status_url"], writing, timeout=120)
+        cancel = staff.post(first["status_url"] + "cancel/")
+    finally:
+        for job in others:
+            staff.post(job["status_url"] + "cancel/")
+    temp_files = wait_for_no_export_temp_files(e2e)
+    after = staff.get(first["status_url"]).json()
+    mine = staff.get("/api/exports/?size=10").json()
+    uploaded = sorted(set(bucket_keys(e2e)) - set(keys_before))
+    succeeded_files = {job["file_name"] for job in mine["results"] if job["status"] == "succeeded"}
+    cancelled_again = staff.post(first["status_url"] + "cancel/")
+
+    print(
+        f"\n[e2e] same export twice: job {first['job_id']} and {again.json()['job_id']}; "
+        f"a 4th start: {refused.status} (Retry-After {refused.headers.get('Retry-After')}) "
+        f"{refused.json()['detail']!r}; cancelled at {seen[-1]['percent']}% "
+        f"({seen[-1]['status']}): {cancel.status} -> {after['status']}, "
+        f"{after['progress']}/{after['total']} rows; my exports: "
+        f"{[(job['id'], job['status'], job['format']) for job in mine['results']]}; "
+        f"uploaded meanwhile: {uploaded}"
+    )
+    assert again.status == 202 and again.json() == {**first, "status": again.json()["status"]}
+    assert refused.status == 429
+    assert refused.headers["Retry-After"] == "30"
+    assert "You already have 3 exports waiting or running" in refused.json()["detail"]
+    assert seen[-1]["status"] == "running", f"the export ended before it could be cancelled: {seen[-1]}"
+    assert cancel.status == 200 and cancel.json()["status"] == "cancelled"
+    assert after["status"] == "cancelled" and after["download_url"] is None
+    assert after["progress"] < after["total"]
+    assert temp_files == []
+    assert {key.rsplit("/", 1)[1] for key in uploaded} <= succeeded_files, (
+        "only the jobs that finished before their cancel uploaded a file"
+    )
+    assert [job["id"] for job in mine["results"][:3]] == [
+        others[1]["job_id"],
+        others[0]["job_id"],
+        first["job_id"],
+    ]
+    assert {job["status"] for job in mine["results"][:3]} <= {"cancelled", "succeeded"}
+    assert (mine["results"][2]["status"], mine["results"][2]["format"]) == ("cancelled", "xlsx")
+    assert cancelled_again.status == 200, "cancelling a cancelled job changes nothing"
+
+
+def test_cancelling_a_finished_job_is_a_400_saying_so(e2e):
+    job = start_export(e2e.admin, "status=cancelled&format=xlsx")
+    final = poll_until(e2e.admin, job["status_url"], finished)[-1]
+
+    response = e2e.admin.post(job["status_url"] + "cancel/", language="en")
+    in_korean = e2e.admin.post(job["status_url"] + "cancel/")
+
+    print(f"\n[e2e] cancel a {final['status']} job: {response.status} {response.json()}")
+    assert final["status"] == "succeeded"
+    assert response.status == 400
+    assert response.json()["detail"].startswith("This export has already ended")
+    assert in_korean.status == 400
+    assert in_korean.json()["detail"].startswith("이 내보내기는 이미 끝났습니다")
+    assert e2e.admin.get(job["status_url"]).json()["status"] == "succeeded"

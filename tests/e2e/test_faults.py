@@ -16,6 +16,7 @@ from tests.e2e.conftest import STALE_AFTER_SECONDS
 from tests.e2e.flows import (
     count,
     download,
+    export_temp_files,
     finished,
     poll_until,
     progress_trace,
@@ -35,16 +36,6 @@ def cache_failures_logged(e2e) -> int:
     set to ignore exceptions."""
     log = e2e.log("worker")
     return log.count("Could not record progress of export task") + log.count("Exception ignored")
-
-
-def export_temp_files(e2e) -> list[str]:
-    """What exports wrote in the worker's TMPDIR (`csv-export-*` folders); Celery's pool keeps
-    a `pymp-*` folder of its own there."""
-    return sorted(
-        str(path.relative_to(e2e.worker_tmp))
-        for path in e2e.worker_tmp.rglob("*")
-        if not path.relative_to(e2e.worker_tmp).parts[0].startswith("pymp-")
-    )
 
 
 def test_export_completes_while_the_cache_redis_is_stopped(e2e):

@@ -14,12 +14,13 @@ class BaseModel(models.Model):
 
 
 class ExportJob(BaseModel):
-    """One asynchronous CSV export a user asked for: its state, progress and file in S3.
+    """One asynchronous export a user asked for: its state, progress, format and file in S3.
 
     A job is created `pending`; the task claims it (`running`) and ends it `succeeded` or
-    `failed`, by conditional updates only (see `apps.common.exports.jobs`). Its row holds its
-    progress while it runs, and the final figures. A failure is stored as a code and its
-    parameters (`apps.common.exports.failures`), rendered in each reader's language.
+    `failed`; its owner may cancel it while pending or running (`cancelled`). Every step is a
+    conditional update (see `apps.common.exports.jobs`). Its row holds its progress while it
+    runs, and the final figures. A failure is stored as a code and its parameters
+    (`apps.common.exports.failures`), rendered in each reader's language.
     """
 
     class Status(models.TextChoices):
@@ -27,6 +28,13 @@ class ExportJob(BaseModel):
         RUNNING = "running", _("Running")
         SUCCEEDED = "succeeded", _("Succeeded")
         FAILED = "failed", _("Failed")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    class Format(models.TextChoices):
+        CSV = "csv", "CSV"
+        XLSX = "xlsx", "XLSX"
+
+    ACTIVE = (Status.PENDING, Status.RUNNING)
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -36,6 +44,9 @@ class ExportJob(BaseModel):
     )
     export_name = models.CharField(_("export name"), max_length=100)
     query_params = models.JSONField(_("filters"), default=dict, blank=True)
+    file_format = models.CharField(
+        _("format"), max_length=8, choices=Format.choices, default=Format.CSV
+    )
     status = models.CharField(
         _("status"), max_length=16, choices=Status.choices, default=Status.PENDING, db_index=True
     )

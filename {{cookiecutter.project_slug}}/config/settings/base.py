@@ -260,11 +260,16 @@ AWS_S3_ADDRESSING_STYLE = env("AWS_S3_ADDRESSING_STYLE", default="auto")
 AWS_ACCESS_KEY_ID = env("AWS_ACCESS_KEY_ID", default="") or None
 AWS_SECRET_ACCESS_KEY = env("AWS_SECRET_ACCESS_KEY", default="") or None
 
-# CSV exports.
+# Exports (CSV and XLSX).
 EXPORTS_S3_BUCKET = env("EXPORTS_S3_BUCKET", default="{{ cookiecutter.project_slug.replace('_', '-') }}-exports")
 EXPORTS_DOWNLOAD_URL_EXPIRY = timedelta(minutes=env.int("EXPORTS_DOWNLOAD_URL_MINUTES", default=10))
 EXPORTS_RETENTION = timedelta(days=env.int("EXPORTS_RETENTION_DAYS", default=7))
 EXPORTS_ROW_LIMIT = env.int("EXPORTS_ROW_LIMIT", default=100_000)
+# A GET streams at most this many rows; a larger export runs as a job (POST, or
+# `Prefer: respond-async`). 0: no limit.
+EXPORTS_STREAM_MAX_ROWS = env.int("EXPORTS_STREAM_MAX_ROWS", default=50_000)
+# Export jobs one user may have pending or running at once; the next start is a 429.
+EXPORTS_MAX_ACTIVE_JOBS_PER_USER = env.int("EXPORTS_MAX_ACTIVE_JOBS_PER_USER", default=3)
 # A running export job whose heartbeat has been silent this long lost its worker: it is failed.
 # Longer than the slowest step without progress (the row count, the final upload).
 EXPORTS_STALE_AFTER = timedelta(seconds=env.int("EXPORTS_STALE_AFTER_SECONDS", default=300))

@@ -217,6 +217,7 @@ class ColumnPlan:
             _model_path(model, field.source_attrs) if field.source_attrs else None
             for field in fields
         ]
+        self.fields = tuple(fields)
         self.columns = tuple(map(_column, fields, paths))
         self.names = tuple(column.name for column in self.columns)
         self.labels = [column.label for column in self.columns]

@@ -1,7 +1,8 @@
 """From representation to CSV cell, and CSV text written in batches.
 
 Both export paths (the streaming response and the S3 file) write through `CSVTextWriter` with
-the same cell converter, so the same data always gives the same bytes.
+the same cell converter, so the same data always gives the same bytes. The XLSX writer takes its
+cells from the same converter (without the formula prefix, keeping dates).
 """
 
 import csv
@@ -39,14 +40,18 @@ def neutralize_formula(value: Any) -> Any:
 
 
 def make_cell_converter(
-    value_convert_map: Mapping[Any, Any] | None, *, neutralize: bool
+    value_convert_map: Mapping[Any, Any] | None,
+    *,
+    neutralize: bool,
+    keep: tuple[type, ...] = (),
 ) -> CellConverter:
     """Build the one function that turns a field's representation into a CSV cell.
 
     Keys of `value_convert_map` match by type as well as by value, so the integers 1 and 0 are
     not taken for True and False. Numbers stay numbers, an unmapped None an empty cell; mappings
-    and lists become JSON; any other object becomes its text. With `neutralize`, formula-like
-    text is made harmless.
+    and lists become JSON; objects of the types in `keep` stay as they are (a spreadsheet has
+    dates); any other object becomes its text. With `neutralize`, formula-like text is made
+    harmless.
     """
     replacements_by_type: dict[type, dict[Any, Any]] = {}
     for key, replacement in (value_convert_map or {}).items():
@@ -65,6 +70,8 @@ def make_cell_converter(
             return value
         if value is None or kind in _NUMBERS or isinstance(value, _NUMBERS):
             return value
+        if keep and isinstance(value, keep):
+            return value
         if isinstance(value, Mapping | list | tuple):
             value = json.dumps(value, ensure_ascii=False, default=str)
         else:
@@ -77,8 +84,8 @@ def make_cell_converter(
 class CSVTextWriter:
     """A `csv.writer` over a list of strings, emptied by `take()` after every batch.
 
-    Memory holds one batch at most. A batch that fails half-way can be undone with
-    `rollback(mark())`, so a bad row never leaves a partial line behind.
+    Memory holds one batch at most. Rows reach it as cells already, so a bad row (found while
+    making cells) never leaves a partial line behind.
     """
 
     def __init__(self) -> None:
@@ -90,12 +97,6 @@ class CSVTextWriter:
 
     def writerows(self, rows: Iterable[Iterable[Any]]) -> None:
         self._writer.writerows(rows)
-
-    def mark(self) -> int:
-        return len(self._parts)
-
-    def rollback(self, mark: int) -> None:
-        del self._parts[mark:]
 
     def take(self) -> str:
         text = "".join(self._parts)

@@ -12,10 +12,15 @@
     # in a Celery task: upload it, then return {"file_url": url}
     Downloader(query_params=..., queryset=..., celery_task_id=task_id).get_result_as_download_url()
 
+    # the same rows and cells as a spreadsheet
+    Downloader(queryset=..., file_format="xlsx").get_result_as_streaming_response()
+
 Every class attribute of `CSVDownloader` can be overridden by a keyword argument of the same name.
 Rows are read in chunks (memory stays flat), counted once against `allow_row_limit` before the
-first byte, and written by the `csv` module; both results are the same bytes. A row that fails
-once streaming has begun can only cut the response short: exports that may fail belong in a task.
+first byte, and written by the `csv` module; both results are the same bytes. With
+`file_format="xlsx"` the same cells go into an XLSX sheet instead (see xlsx_format.py): one
+production of rows and cells, two writers. A row that fails once streaming has begun can only
+cut the response short: exports that may fail belong in a task.
 
 `allow_row_limit` and `s3_bucket` default to the settings `EXPORTS_ROW_LIMIT` and
 `EXPORTS_S3_BUCKET`, read each time an export runs (so `override_settings` and the environment
@@ -27,6 +32,7 @@ import re
 import secrets
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from datetime import date, time
 from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal
@@ -36,7 +42,7 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import DatabaseError
 from django.db.models import QuerySet
-from django.http import StreamingHttpResponse
+from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
@@ -57,13 +63,17 @@ from .failures import (
     ROW_FAILED,
     ROW_LIMIT_EXCEEDED,
     TOO_MANY_ROW_ERRORS,
+    XLSX_TOO_MANY_ROWS,
     ExportFailure,
     FailureParams,
     failure_message,
 )
+from .formats import CSV, XLSX, FileFormat, file_format_get
 from .progress import set_progress
 from .query_params import as_query_dict
-from .s3 import CSV_CONTENT_TYPE, upload_s3
+from .s3 import upload_s3
+from .xlsx_format import MAX_ROWS as XLSX_MAX_ROWS
+from .xlsx_format import XlsxSheetWriter, column_kind
 
 logger = logging.getLogger(__name__)
 
@@ -76,6 +86,8 @@ _NOT_ROW_ERRORS = (DatabaseError, MemoryError, SoftTimeLimitExceeded)
 # The S3 path writes into a temporary folder with this prefix; a killed worker leaves it behind
 # (see export_temp_dirs_delete_stale).
 TEMP_DIR_PREFIX = "csv-export-"
+
+Cells = list[Sequence[Any]]  # one batch of rows, each a sequence of cells
 
 
 class ExportRowError(Exception):
@@ -144,6 +156,7 @@ class CSVDownloader:
     max_skipped_share: float = 0.01
     # Called with (processed, total) whenever progress is written: an export job's heartbeat.
     on_progress: Callable[[int, int], None] | None = None
+    file_format: str = CSV  # or "xlsx"
 
     _OPTIONS = frozenset(
         {
@@ -164,6 +177,7 @@ class CSVDownloader:
             "row_error_policy",
             "max_skipped_share",
             "on_progress",
+            "file_format",
         }
     )
 
@@ -178,6 +192,7 @@ class CSVDownloader:
         self.user_id = user_id
         for name, value in options.items():
             setattr(self, name, value)
+        self.format: FileFormat = file_format_get(self.file_format)
         self.total: int | None = None  # rows counted before the export
         self.row_count = 0  # rows written
         self.skipped_rows = 0  # rows left out under row_error_policy = "skip"
@@ -216,7 +231,7 @@ class CSVDownloader:
         return self.serializer_class
 
     def get_filename(self) -> str:
-        return f"{self.file_prefix}_{timezone.localtime():%Y%m%d_%H%M%S}.csv"
+        return f"{self.file_prefix}_{timezone.localtime():%Y%m%d_%H%M%S}.{self.format.extension}"
 
     def get_csv_headers(self) -> list[str]:
         """Each field's label, else its model field's verbose name, else its name."""
@@ -232,47 +247,60 @@ class CSVDownloader:
 
     def generate_csv_lines(self) -> Iterator[str]:
         """CSV text: the BOM and header line, then whole lines, one piece per chunk of rows."""
-        queryset = self._filtered_queryset()
+        self._filtered_queryset()
         writer = CSVTextWriter()
         writer.writerow(map(self._neutralize, self.get_csv_headers()))
         yield (BOM if self.include_bom else "") + writer.take()
-        self.row_count = self.skipped_rows = 0
-        self.first_row_error = None
-        next_report = self.celery_progress_row_offset
-        for raws in self.column_plan.batches(queryset, self.chunk_size):
-            self._write_batch(writer, raws)
-            processed = self.row_count + self.skipped_rows
-            # 100% is written only once the file is complete (see _report_done).
-            if next_report <= processed < (self.total or 0):
-                self._report_progress(processed, self.total or 0)
-                next_report = processed + self.celery_progress_row_offset
+        for rows in self._cell_batches(self._to_cell, self._neutralize):
+            writer.writerows(rows)
             yield writer.take()
-        self._refuse_too_many_skips(finished=True)
+
+    def write_xlsx(self, path: Path) -> None:
+        """The same rows and cells as the CSV, into an XLSX sheet at `path` (constant memory);
+        XlsxWriter keeps its temporary files next to it."""
+        self._filtered_queryset()
+        sheet = XlsxSheetWriter(
+            path,
+            labels=self.get_csv_headers(),
+            kinds=[column_kind(field) for field in self.column_plan.fields],
+            tmpdir=path.parent,
+        )
+        for rows in self._cell_batches(self._to_xlsx_cell, _unchanged):
+            sheet.write_rows(rows)
+        sheet.close()
 
     # Results ------------------------------------------------------------------------------
 
     def get_result_as_streaming_response(self) -> StreamingHttpResponse:
         # Filter errors and the row limit are raised here, as a 400, before any byte is sent.
         self._filtered_queryset()
-        response = StreamingHttpResponse(self._stream(), content_type=CSV_CONTENT_TYPE)
+        if self.format.name == XLSX:
+            return self._xlsx_file_response()
+        response = StreamingHttpResponse(self._stream(), content_type=self.format.content_type)
         response["Content-Disposition"] = content_disposition_header(True, self._file_name())
         return response
 
-    def get_result_as_download_url(self) -> str:
-        """Write the CSV to a temporary file, upload it under an unguessable key, return its URL."""
+    def get_result_as_download_url(self, *, before_upload: Callable[[], None] | None = None) -> str:
+        """Write the file to a temporary folder, upload it under an unguessable key, return its
+        URL. `before_upload` may raise to drop the finished file instead (a cancelled job)."""
         self._filtered_queryset()
         file_name = self._file_name()
-        s3_path = self.s3_path or f"download/{timezone.localdate():%Y%m%d}/csv"
+        s3_path = self.s3_path or f"download/{timezone.localdate():%Y%m%d}/{self.format.extension}"
         key = f"{s3_path.strip('/')}/{secrets.token_urlsafe(16)}/{file_name}"
         bucket = self.s3_bucket
         with tempfile.TemporaryDirectory(prefix=TEMP_DIR_PREFIX) as directory:
-            local_path = Path(directory) / "export.csv"
-            with local_path.open("w", encoding="utf-8", newline="") as file:
-                file.writelines(self.generate_csv_lines())
-            url = upload_s3(local_path, key, bucket)
+            local_path = self._write_file(Path(directory))
+            if before_upload is not None:
+                before_upload()
+            url = upload_s3(local_path, key, bucket, content_type=self.format.content_type)
         self.s3_bucket, self.file_key, self.file_name = bucket, key, file_name
         self._report_done()
         return url
+
+    def count_rows(self) -> int:
+        """The rows this export writes, counted once (filters and row limit checked)."""
+        self._filtered_queryset()
+        return self.total or 0
 
     # Internals ----------------------------------------------------------------------------
 
@@ -286,6 +314,12 @@ class CSVDownloader:
         return make_cell_converter(self.value_convert_map, neutralize=self.neutralize_formulas)
 
     @cached_property
+    def _to_xlsx_cell(self) -> CellConverter:
+        """The CSV's conversion, minus the `'` before formula-like text (a string cell is never
+        a formula) and keeping dates, which become Excel dates."""
+        return make_cell_converter(self.value_convert_map, neutralize=False, keep=(date, time))
+
+    @cached_property
     def _custom_csv_row(self) -> bool:
         """Whether a subclass overrides `get_csv_row`: then rows go to it as dicts."""
         return type(self).get_csv_row is not CSVDownloader.get_csv_row
@@ -296,34 +330,89 @@ class CSVDownloader:
     def _filtered_queryset(self) -> QuerySet:
         if self._filtered is None:
             self._filtered = self.get_queryset(self.queryset)
+            if self.format.name == XLSX and (self.total or 0) >= XLSX_MAX_ROWS:
+                raise ExportFailure(
+                    XLSX_TOO_MANY_ROWS, {"rows": self.total, "most": XLSX_MAX_ROWS - 1}
+                )
         return self._filtered
 
     def _file_name(self) -> str:
-        """`get_filename()` with path separators and control characters replaced."""
-        return _UNSAFE_IN_FILE_NAME.sub("_", self.get_filename())
+        """`get_filename()` with path separators and control characters replaced, and the
+        format's extension."""
+        name = Path(_UNSAFE_IN_FILE_NAME.sub("_", self.get_filename()))
+        return name.with_suffix(f".{self.format.extension}").name
+
+    def _write_file(self, directory: Path) -> Path:
+        path = directory / f"export.{self.format.extension}"
+        if self.format.name == XLSX:
+            self.write_xlsx(path)
+        else:
+            with path.open("w", encoding="utf-8", newline="") as file:
+                file.writelines(self.generate_csv_lines())
+        return path
+
+    def _xlsx_file_response(self) -> FileResponse:
+        """The sheet from a temporary file, which is open already when its folder is removed."""
+        with tempfile.TemporaryDirectory(prefix=TEMP_DIR_PREFIX) as directory:
+            file = self._write_file(Path(directory)).open("rb")
+        self._report_done()
+        return FileResponse(
+            file,
+            as_attachment=True,
+            filename=self._file_name(),
+            content_type=self.format.content_type,
+        )
 
     def _stream(self) -> Iterator[str]:
         yield from self.generate_csv_lines()
         self._report_done()
 
-    def _write_batch(self, writer: CSVTextWriter, raws: list[Any]) -> None:
-        mark = writer.mark()
+    def _cell_batches(self, to_cell: CellConverter, custom_cell: CellConverter) -> Iterator[Cells]:
+        """The export's rows, a batch at a time, as cells: what every file format writes.
+
+        `to_cell` converts each represented value; `custom_cell` each cell of an overridden
+        `get_csv_row`. Counts rows, skips bad ones by the policy, and writes progress.
+        """
+        queryset = self._filtered_queryset()
+        self.row_count = self.skipped_rows = 0
+        self.first_row_error = None
+        next_report = self.celery_progress_row_offset
+        for raws in self.column_plan.batches(queryset, self.chunk_size):
+            rows = self._batch_cells(raws, to_cell, custom_cell)
+            processed = self.row_count + self.skipped_rows
+            # 100% is written only once the file is complete (see _report_done).
+            if next_report <= processed < (self.total or 0):
+                self._report_progress(processed, self.total or 0)
+                next_report = processed + self.celery_progress_row_offset
+            yield rows
+        self._refuse_too_many_skips(finished=True)
+
+    def _batch_cells(
+        self, raws: list[Any], to_cell: CellConverter, custom_cell: CellConverter
+    ) -> Cells:
         try:
-            writer.writerows(self._format_rows(self.column_plan.represent_columns(raws)))
+            rows = list(
+                self._format_rows(self.column_plan.represent_columns(raws), to_cell, custom_cell)
+            )
         except _NOT_ROW_ERRORS:
             raise
         except Exception:  # noqa: BLE001 - a row failed: find which, one row at a time
-            writer.rollback(mark)
-            for raw in raws:
-                self._write_row(writer, raw)
+            rows = [
+                cells
+                for raw in raws
+                if (cells := self._row_cells(raw, to_cell, custom_cell)) is not None
+            ]
             self._refuse_too_many_skips(finished=False)
         else:
-            self.row_count += len(raws)
+            self.row_count += len(rows)
+        return rows
 
-    def _write_row(self, writer: CSVTextWriter, raw: Any) -> None:
+    def _row_cells(
+        self, raw: Any, to_cell: CellConverter, custom_cell: CellConverter
+    ) -> Sequence[Any] | None:
         """Only turning the row's values into cells may fail it; writing the cells may not."""
         try:
-            cells = self._format_row(self.column_plan.represent_row(raw))
+            cells = self._format_row(self.column_plan.represent_row(raw), to_cell, custom_cell)
         except _NOT_ROW_ERRORS:
             raise
         except Exception as exc:
@@ -331,9 +420,9 @@ class CSVDownloader:
             if self.row_error_policy != "skip":
                 raise error from exc
             self._skip(error)
-        else:
-            writer.writerow(cells)
-            self.row_count += 1
+            return None
+        self.row_count += 1
+        return cells
 
     def _skip(self, error: ExportRowError) -> None:
         self.skipped_rows += 1
@@ -351,20 +440,27 @@ class CSVDownloader:
         if too_many or (finished and self.row_count == 0):
             raise TooManyRowErrors(first, skipped=self.skipped_rows, total=total)
 
-    def _format_rows(self, columns: list[Iterable[Any]]) -> Iterable[Iterable[Any]]:
+    def _format_rows(
+        self, columns: list[Iterable[Any]], to_cell: CellConverter, custom_cell: CellConverter
+    ) -> Iterable[Sequence[Any]]:
         if self._custom_csv_row:
-            return map(self._format_row, zip(*columns, strict=True))
-        return zip(*[map(self._to_cell, column) for column in columns], strict=True)
+            return (
+                self._format_row(values, to_cell, custom_cell)
+                for values in zip(*columns, strict=True)
+            )
+        return zip(*[map(to_cell, column) for column in columns], strict=True)
 
-    def _format_row(self, values: Sequence[Any]) -> list[Any]:
+    def _format_row(
+        self, values: Sequence[Any], to_cell: CellConverter, custom_cell: CellConverter
+    ) -> list[Any]:
         if self._custom_csv_row:
             data = dict(zip(self.column_plan.names, values, strict=True))
-            return [self._neutralize(cell) for cell in self.get_csv_row(data)]
-        return [self._to_cell(value) for value in values]
+            return [custom_cell(cell) for cell in self.get_csv_row(data)]
+        return [to_cell(value) for value in values]
 
     def _report_done(self) -> None:
         logger.info(
-            "CSV export %s for user %s: %d rows written, %d skipped",
+            "Export %s for user %s: %d rows written, %d skipped",
             self.file_prefix,
             self.user_id,
             self.row_count,
@@ -379,3 +475,7 @@ class CSVDownloader:
             set_progress(self.celery_task_id, processed, total)
         if self.on_progress is not None:
             self.on_progress(processed, total)
+
+
+def _unchanged(value: Any) -> Any:
+    return value

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework.exceptions import ValidationError
 
 ROW_LIMIT_EXCEEDED = "row_limit_exceeded"
+XLSX_TOO_MANY_ROWS = "xlsx_too_many_rows"
 INVALID_FILTERS = "invalid_filters"
 UNKNOWN_EXPORT = "unknown_export"
 ROW_FAILED = "row_failed"
@@ -29,6 +30,10 @@ MESSAGES = {
     ROW_LIMIT_EXCEEDED: _(
         "This export has %(rows)s rows, more than the limit of %(limit)s. "
         "Narrow the filters and try again."
+    ),
+    XLSX_TOO_MANY_ROWS: _(
+        "This export has %(rows)s rows; an XLSX sheet holds at most %(most)s. "
+        "Narrow the filters, or export CSV."
     ),
     INVALID_FILTERS: _(
         "These filters are not valid any more: %(params)s. Check them and start the export again."

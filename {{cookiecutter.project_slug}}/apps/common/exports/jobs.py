@@ -2,8 +2,14 @@
 
 A job's state only moves forward, each step one conditional UPDATE, never a save() of a stale
 object: `pending -> running` (the claim), then `running -> succeeded | failed` (the worker's
-finish, or the stale sweep's failure, whichever comes first; the other then changes nothing).
-A succeeded or failed job never changes again.
+finish, or the stale sweep's failure, whichever comes first; the other then changes nothing),
+and `pending | running -> cancelled` (its owner, see `export_job_cancel`). A succeeded, failed
+or cancelled job never changes again.
+
+Cancelling. A pending job that is cancelled is never claimed. A running one notices at its next
+heartbeat (the conditional UPDATE of its progress finds it no longer running) or just before
+its upload, whichever comes first: it stops, its temporary folder is removed, nothing is
+uploaded, and the row stays as the canceller left it.
 
 Delivery guarantee. Tasks are acknowledged late, but a job runs at most once: a delivery claims
 the job only while it is `pending`, so a redelivered message finds it taken and does nothing.
@@ -51,6 +57,10 @@ _DELETE_BATCH = 500
 _READABLE_FAILURES = (ValidationError, ExportRowError, TooManyRowErrors, SoftTimeLimitExceeded)
 
 
+class JobEnded(Exception):
+    """The running job was ended by someone else (cancelled, or failed by the stale sweep)."""
+
+
 def export_job_run(*, job_id: int, celery_task_id: str | None = None) -> None:
     """Run a pending export job: write its file to S3 and record the outcome on the job.
 
@@ -71,8 +81,12 @@ def export_job_run(*, job_id: int, celery_task_id: str | None = None) -> None:
             query_params=job.query_params,
             celery_task_id=celery_task_id,
             on_progress=_heartbeat(job_id),
+            file_format=job.file_format,
         )
-        downloader.get_result_as_download_url()
+        downloader.get_result_as_download_url(before_upload=lambda: _still_running(job_id))
+    except JobEnded:
+        logger.info("Export job %s was ended while it ran; it stopped, uploading nothing.", job_id)
+        return
     except _READABLE_FAILURES as exc:
         logger.info("Export job %s failed: %s", job_id, exc)
         _finish(job_id, downloader, failure=_failure(exc))
@@ -97,7 +111,8 @@ def _claim(job_id: int, celery_task_id: str | None) -> bool:
 
 
 def _heartbeat(job_id: int) -> Callable[[int, int], None]:
-    """Write progress to the running job's row, at most once every `PROGRESS_WRITE_SECONDS`."""
+    """Write progress to the running job's row, at most once every `PROGRESS_WRITE_SECONDS`;
+    raise `JobEnded` when the row is no longer running (cancelled, or failed by the sweep)."""
     last_beat = time.monotonic()
 
     def beat(processed: int, total: int) -> None:
@@ -105,11 +120,19 @@ def _heartbeat(job_id: int) -> Callable[[int, int], None]:
         if time.monotonic() - last_beat < PROGRESS_WRITE_SECONDS:
             return
         last_beat = time.monotonic()
-        ExportJob.objects.filter(pk=job_id, status=ExportJob.Status.RUNNING).update(
+        beaten = ExportJob.objects.filter(pk=job_id, status=ExportJob.Status.RUNNING).update(
             progress=processed, total=total, updated_at=timezone.now()
         )
+        if not beaten:
+            raise JobEnded(job_id)
 
     return beat
+
+
+def _still_running(job_id: int) -> None:
+    """Checked once the file is written: a job ended meanwhile uploads nothing."""
+    if not ExportJob.objects.filter(pk=job_id, status=ExportJob.Status.RUNNING).exists():
+        raise JobEnded(job_id)
 
 
 def _finish(

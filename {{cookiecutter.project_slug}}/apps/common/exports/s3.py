@@ -118,8 +118,10 @@ def upload_s3(
     bucket: str,
     *,
     expires_in: timedelta | None = None,
+    content_type: str = CSV_CONTENT_TYPE,
 ) -> str:
-    """Upload a CSV file to `bucket` under `upload_path`; return a presigned GET URL for it.
+    """Upload a file (CSV unless `content_type` says otherwise) to `bucket` under
+    `upload_path`; return a presigned GET URL for it.
 
     The link lives `expires_in`, by default as long as the status endpoint's links
     (`EXPORTS_DOWNLOAD_URL_EXPIRY`). The download keeps the key's last part as its file name.
@@ -128,7 +130,13 @@ def upload_s3(
         expires_in = settings.EXPORTS_DOWNLOAD_URL_EXPIRY
     service = S3ClientService()
     file_name = PurePosixPath(upload_path).name
-    service.upload_file(local_path, bucket=bucket, key=upload_path, file_name=file_name)
+    service.upload_file(
+        local_path,
+        bucket=bucket,
+        key=upload_path,
+        file_name=file_name,
+        content_type=content_type,
+    )
     return service.presigned_download_url(
         bucket=bucket,
         key=upload_path,

@@ -8,6 +8,7 @@ class ExportJobStatusSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     export_name = serializers.CharField()
     status = serializers.ChoiceField(choices=ExportJob.Status.choices)
+    format = serializers.ChoiceField(choices=ExportJob.Format.choices)
     progress = serializers.IntegerField(help_text=_("Rows written so far."))
     total = serializers.IntegerField(help_text=_("Rows in the export."))
     percent = serializers.IntegerField(
@@ -18,11 +19,16 @@ class ExportJobStatusSerializer(serializers.Serializer):
     error = serializers.CharField(
         allow_null=True, help_text=_("Why the export failed, in the language of the request.")
     )
+    file_name = serializers.CharField(allow_null=True, help_text=_("Once succeeded."))
     created_at = serializers.DateTimeField()
+    started_at = serializers.DateTimeField(allow_null=True)
     finished_at = serializers.DateTimeField(allow_null=True)
+    expires_at = serializers.DateTimeField(help_text=_("When the file is deleted."))
     download_url = serializers.URLField(
         allow_null=True,
-        help_text=_("Once succeeded: a freshly signed link, valid for a few minutes."),
+        help_text=_(
+            "Once succeeded, until it expires: a freshly signed link, valid for a few minutes."
+        ),
     )
 
 

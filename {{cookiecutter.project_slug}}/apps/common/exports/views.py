@@ -1,4 +1,5 @@
-"""The export endpoints: `ExportApi` (stream a file, or start a job) and an export job's status.
+"""The export endpoints: `ExportApi` (stream a file, or start a job), and the export jobs: the
+caller's list, one job's status, and cancelling it.
 
 # apps/orders/urls.py: the whole API of an export, on one line
 path("export/", ExportApi.as_view(downloader_class=OrderCSVDownloader, queryset=order_list)),
@@ -7,17 +8,19 @@ path("export/", ExportApi.as_view(downloader_class=OrderCSVDownloader, queryset=
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db.models import QuerySet
-from django.http import StreamingHttpResponse
+from django.http import HttpResponseBase
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_filters import FilterSet
+from django_filters import rest_framework as filters
 from django_filters.rest_framework import DjangoFilterBackend
-from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import status
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import generics, status
 from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.parsers import BaseParser
 from rest_framework.renderers import BaseRenderer, JSONRenderer
@@ -25,11 +28,23 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from .downloader import CSVDownloader
+from apps.common.exceptions import ApplicationError
+from apps.common.models import ExportJob
+from apps.common.schema import AutoSchema, ErrorSerializer
+
+from .downloader import CSVDownloader, ExportRowError, TooManyRowErrors
+from .formats import FILE_FORMATS, FORMAT_PARAM, XLSX_MEDIA_TYPE, FileFormat, requested_format
 from .registry import export_register
-from .selectors import export_job_get_for_user, export_job_status
+from .selectors import (
+    export_job_get_for_user,
+    export_job_list_own,
+    export_job_status,
+    export_job_statuses,
+)
 from .serializers import ExportJobStatusSerializer, ExportStartedSerializer
-from .services import export_job_start
+from .services import export_job_cancel, export_job_start
+
+RESPOND_ASYNC = "respond-async"
 
 
 class FirstRendererNegotiation(BaseContentNegotiation):
@@ -46,6 +61,12 @@ class FirstRendererNegotiation(BaseContentNegotiation):
         return renderer, renderer.media_type
 
 
+def prefers_async(request: Request) -> bool:
+    """Whether the request's `Prefer` header (RFC 7240) holds the `respond-async` preference."""
+    preferences = request.headers.get("Prefer", "").split(",")
+    return any(pref.split(";")[0].strip().lower() == RESPOND_ASYNC for pref in preferences)
+
+
 class ExportSchema(AutoSchema):
     """Both methods take the downloader's FilterSet as query parameters, as a list view does."""
 
@@ -53,9 +74,31 @@ class ExportSchema(AutoSchema):
         return [DjangoFilterBackend]
 
 
+FORMAT_PARAMETER = OpenApiParameter(
+    FORMAT_PARAM,
+    OpenApiTypes.STR,
+    enum=list(FILE_FORMATS),
+    description=_(
+        "The file's format (default csv). An `Accept` of the XLSX media type asks for xlsx too."
+    ),
+)
+PREFER_PARAMETER = OpenApiParameter(
+    "Prefer",
+    OpenApiTypes.STR,
+    location=OpenApiParameter.HEADER,
+    description=_(
+        "`respond-async`: an export too large to stream starts a job (202) instead of a 400."
+    ),
+)
+
+
 class ExportApi(APIView):
     """GET streams the export's file; POST starts an export job and answers 202 with its status
-    URL. Both take the filters from the query string, so the same URL exports the same rows.
+    URL. Both take the filters from the query string, so the same URL exports the same rows,
+    and the format from `?format=` or the `Accept` header.
+
+    GET streams at most `EXPORTS_STREAM_MAX_ROWS` rows: a larger export is a 400 telling the
+    client to start a job, or, with `Prefer: respond-async`, starts one (202).
 
     Wire it with the downloader class and the base selector (called on every request);
     `permission_classes` and the rest as for any DRF view. The export is registered under
@@ -95,21 +138,64 @@ class ExportApi(APIView):
             raise ImproperlyConfigured("ExportApi needs a queryset (the base selector).")
         return self.queryset()
 
-    @extend_schema(
-        responses={(200, "text/csv"): OpenApiResponse(OpenApiTypes.BINARY, _("The CSV file."))}
-    )
-    def get(self, request: Request) -> StreamingHttpResponse:
-        downloader = self.get_downloader_class()(
-            user_id=request.user.pk, queryset=self.get_queryset(), query_params=request.query_params
-        )
-        return downloader.get_result_as_streaming_response()
+    def requested_format(self, request: Request) -> FileFormat:
+        return requested_format(request.query_params, request.headers.get("Accept", ""))
 
-    @extend_schema(request=None, responses={202: ExportStartedSerializer})
+    @extend_schema(
+        parameters=[FORMAT_PARAMETER, PREFER_PARAMETER],
+        responses={
+            (200, "text/csv"): OpenApiResponse(OpenApiTypes.BINARY, _("The CSV file.")),
+            (200, XLSX_MEDIA_TYPE): OpenApiResponse(OpenApiTypes.BINARY, _("The XLSX file.")),
+            202: OpenApiResponse(
+                ExportStartedSerializer, _("Too large to stream, and `Prefer: respond-async`.")
+            ),
+            422: OpenApiResponse(
+                ErrorSerializer, _("A row could not be exported (XLSX: the message names it).")
+            ),
+        },
+    )
+    def get(self, request: Request) -> HttpResponseBase:
+        file_format = self.requested_format(request)
+        downloader = self.get_downloader_class()(
+            user_id=request.user.pk,
+            queryset=self.get_queryset(),
+            query_params=request.query_params,
+            file_format=file_format.name,
+        )
+        rows, most = downloader.count_rows(), settings.EXPORTS_STREAM_MAX_ROWS
+        if most and rows > most:
+            if prefers_async(request):
+                response = self.start_job(request, file_format)
+                response["Preference-Applied"] = RESPOND_ASYNC
+                return response
+            raise ApplicationError(
+                gettext(
+                    "This export has {rows:,} rows, more than the {most:,} a download streams. "
+                    "Start an export job: POST to this URL, or send the header "
+                    "`Prefer: respond-async`."
+                ).format(rows=rows, most=most)
+            )
+        try:
+            return downloader.get_result_as_streaming_response()
+        except (ExportRowError, TooManyRowErrors) as error:
+            # Only an XLSX, written whole before it is sent, fails here: the message names the row.
+            raise ApplicationError(
+                str(error), status_code=status.HTTP_422_UNPROCESSABLE_ENTITY
+            ) from error
+
+    @extend_schema(
+        request=None, parameters=[FORMAT_PARAMETER], responses={202: ExportStartedSerializer}
+    )
     def post(self, request: Request) -> Response:
+        return self.start_job(request, self.requested_format(request))
+
+    def start_job(self, request: Request, file_format: FileFormat) -> Response:
+        """Start a job (or find the same one already under way) and answer 202 with its URL."""
         job = export_job_start(
             user=request.user,
             export_name=self.export_name or self.get_downloader_class().file_prefix,
             query_params=request.query_params,
+            file_format=file_format.name,
         )
         status_url = request.build_absolute_uri(reverse("export-job-detail", args=[job.pk]))
         data = {"job_id": job.pk, "status": job.status, "status_url": status_url}
@@ -127,4 +213,47 @@ class ExportJobDetailView(APIView):
     @extend_schema(responses=ExportJobStatusSerializer, summary=_("Status of an export job"))
     def get(self, request: Request, pk: int) -> Response:
         job = export_job_get_for_user(job_id=pk, user=request.user)
+        return Response(ExportJobStatusSerializer(export_job_status(job=job)).data)
+
+
+class ExportJobFilter(filters.FilterSet):
+    status = filters.ChoiceFilter(choices=ExportJob.Status.choices)
+
+    class Meta:
+        model = ExportJob
+        fields = ["status"]
+
+
+class ExportJobListView(generics.ListAPIView):
+    """The caller's own export jobs, newest first, with a fresh download link on each finished
+    file: the "my exports" list, to download a file again."""
+
+    serializer_class = ExportJobStatusSerializer
+    filterset_class = ExportJobFilter
+
+    def get_queryset(self) -> QuerySet[ExportJob]:
+        return export_job_list_own(user=self.request.user)
+
+    @extend_schema(summary=_("The caller's export jobs"))
+    def get(self, request: Request) -> Response:
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        statuses = export_job_statuses(jobs=page or [])
+        return self.get_paginated_response(self.get_serializer(statuses, many=True).data)
+
+
+class ExportJobCancelView(APIView):
+    """Cancel a pending or running export job: its owner's (or with the permission to see
+    every export); a 404 for anyone else, a 400 for a job that has already ended."""
+
+    @extend_schema(
+        request=None,
+        responses={
+            200: ExportJobStatusSerializer,
+            400: OpenApiResponse(ErrorSerializer, _("The job has already ended.")),
+        },
+        summary=_("Cancel an export job"),
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        job = export_job_get_for_user(job_id=pk, user=request.user)
+        job = export_job_cancel(job=job)
         return Response(ExportJobStatusSerializer(export_job_status(job=job)).data)

@@ -1,5 +1,5 @@
 """Test-only serializers, FilterSet and downloader over ExportJob and User, and the one way
-the tests read a CSV file.
+the tests read a CSV file (and an XLSX file, and compare the two).
 
 The export tests use these instead of the example apps, which a project may switch off.
 """
@@ -7,16 +7,19 @@ The export tests use these instead of the example apps, which a project may swit
 import csv
 import io
 from collections.abc import Iterator
-from typing import cast
+from datetime import datetime, timedelta
+from typing import Any, cast
 
 import django_filters
+import openpyxl
 from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 from django.http import StreamingHttpResponse
+from django.utils import timezone
 from rest_framework import serializers
 
 from apps.common import CSVDownloader
-from apps.common.exports.csv_format import BOM
+from apps.common.exports.csv_format import BOM, neutralize_formula
 from apps.common.exports.s3 import S3ClientService
 from apps.common.models import ExportJob
 
@@ -132,3 +135,36 @@ def csv_rows(content: bytes) -> list[list[str]]:
 
 def s3_body(s3: S3ClientService, bucket: str, key: str) -> bytes:
     return s3.client.get_object(Bucket=bucket, Key=key)["Body"].read()
+
+
+def xlsx_sheet(content: bytes) -> Any:
+    """The first (only) sheet of an XLSX file, as openpyxl reads it."""
+    return openpyxl.load_workbook(io.BytesIO(content)).worksheets[0]
+
+
+def xlsx_rows(content: bytes) -> list[list[Any]]:
+    return [list(row) for row in xlsx_sheet(content).iter_rows(values_only=True)]
+
+
+def assert_same_cells(csv_file: list[list[str]], xlsx_file: list[list[Any]]) -> None:
+    """The same rows and cells: text equal (the CSV's formula prefix aside), numbers and dates
+    equal by value (an ISO datetime in the CSV is the XLSX's local wall-clock time)."""
+    assert len(csv_file) == len(xlsx_file)
+    for number, (csv_row, xlsx_row) in enumerate(zip(csv_file, xlsx_file, strict=True)):
+        assert len(csv_row) == len(xlsx_row), f"row {number}"
+        for text, value in zip(csv_row, xlsx_row, strict=True):
+            assert _same_cell(text, value), f"row {number}: {text!r} (CSV) != {value!r} (XLSX)"
+
+
+def _same_cell(text: str, value: Any) -> bool:
+    if value is None:
+        return text == ""
+    if isinstance(value, datetime):
+        written = datetime.fromisoformat(text)
+        local = timezone.localtime(written).replace(tzinfo=None)
+        return abs(local - value) < timedelta(milliseconds=1)
+    if isinstance(value, bool):
+        return text == str(value)
+    if isinstance(value, int | float):
+        return float(text) == value
+    return text == neutralize_formula(value)

@@ -197,9 +197,9 @@ def test_temporary_file_is_removed_after_a_failed_upload(s3, temp_root, monkeypa
     ExportJobFactory.create_batch(3)
     seen = []
 
-    def spying_upload(local_path, upload_path, bucket):
+    def spying_upload(local_path, upload_path, bucket, **options):
         seen.append(local_path.read_bytes())
-        return upload_s3(local_path, upload_path, bucket)
+        return upload_s3(local_path, upload_path, bucket, **options)
 
     monkeypatch.setattr(downloader_module, "upload_s3", spying_upload)
     downloader = JobCSVDownloader(queryset=ExportJob.objects.all(), s3_bucket="no-such-bucket")
@@ -226,9 +226,9 @@ def test_progress_reaches_100_percent_only_after_the_upload(s3, monkeypatch):
     events: list[object] = []
     real_upload = downloader_module.upload_s3
 
-    def recording_upload(*args):
+    def recording_upload(*args, **options):
         events.append("upload")
-        return real_upload(*args)
+        return real_upload(*args, **options)
 
     monkeypatch.setattr(downloader_module, "upload_s3", recording_upload)
     monkeypatch.setattr(

@@ -22,7 +22,7 @@ def _status(client, job: ExportJob):
 
 
 @pytest.mark.django_db
-def test_owner_sees_a_pending_job(user, user_client):
+def test_owner_sees_a_pending_job(user, user_client, settings):
     job = ExportJobFactory.create(user=user, export_name="reward logs")
 
     response = _status(user_client, job)
@@ -33,17 +33,23 @@ def test_owner_sees_a_pending_job(user, user_client):
         "id": job.pk,
         "export_name": "reward logs",
         "status": "pending",
+        "format": "csv",
         "progress": 0,
         "total": 0,
         "percent": 0,
         "row_count": 0,
         "skipped_rows": 0,
         "error": None,
+        "file_name": None,
         "created_at": body["created_at"],
+        "started_at": None,
         "finished_at": None,
+        "expires_at": body["expires_at"],
         "download_url": None,
     }
     assert body["created_at"] == timezone.localtime(job.created_at).isoformat()
+    expires_at = timezone.localtime(job.created_at + settings.EXPORTS_RETENTION)
+    assert body["expires_at"] == expires_at.isoformat()
 
 
 @pytest.mark.django_db
@@ -208,7 +214,42 @@ def test_status_endpoint_is_documented_without_schema_warnings():
         "row_count",
         "skipped_rows",
         "error",
+        "format",
+        "file_name",
         "created_at",
+        "started_at",
         "finished_at",
+        "expires_at",
         "download_url",
     }
+
+
+@pytest.mark.django_db
+def test_the_admin_lists_format_progress_and_a_fresh_link_and_cancels(client, s3, settings):
+    user = _granted(is_staff=True)
+    user.user_permissions.add(Permission.objects.get(codename="view_exportjob"))
+    client.force_login(user)
+    done = ExportJobFactory.create(
+        user=StaffUserFactory.create(),
+        status=ExportJob.Status.SUCCEEDED,
+        file_format="xlsx",
+        file_bucket=settings.EXPORTS_S3_BUCKET,
+        file_key="download/k/users.xlsx",
+        file_name="users.xlsx",
+    )
+    running = ExportJobFactory.create(user=done.user, status=ExportJob.Status.RUNNING)
+    changelist = reverse("admin:common_exportjob_changelist")
+
+    page = client.get(changelist, {"user__id__exact": done.user.pk}).content.decode()
+    response = client.post(
+        changelist,
+        {"action": "cancel", "_selected_action": [done.pk, running.pk]},
+        follow=True,
+    )
+
+    assert ">users.xlsx</a>" in page
+    assert "X-Amz-Signature=" in page
+    running.refresh_from_db()
+    done.refresh_from_db()
+    assert (running.status, done.status) == ("cancelled", "succeeded")
+    assert [str(m) for m in response.context["messages"]] == ["1 cancelled; 1 had already ended."]

@@ -151,6 +151,7 @@ def test_model_app_and_status_labels_are_translated():
             "진행 중",
             "완료",
             "실패",
+            "취소됨",
         ]
     with translation.override("en"):
         assert str(ExportJob._meta.verbose_name) == "export job"

@@ -2,8 +2,15 @@ import pytest
 from django.contrib.admin import helpers
 from django.urls import reverse
 
+from apps.common.exports.formats import XLSX_MEDIA_TYPE
 from apps.common.models import ExportJob
-from apps.common.tests.export_helpers import csv_rows, streamed
+from apps.common.tests.export_helpers import (
+    assert_same_cells,
+    csv_rows,
+    s3_body,
+    streamed,
+    xlsx_rows,
+)
 from apps.missions.tests.admin_helpers import changelist_rows, column
 from apps.missions.tests.factories import MissionFactory, RewardFactory
 from apps.reward_logs.admin import MissionWithPaidTotalsAdmin, RewardWithPaidTotalsAdmin
@@ -56,6 +63,19 @@ def test_export_action_streams_the_selected_rows_only(admin_client):
     assert [int(row[0]) for row in rows[1:]] == [third.pk, first.pk]
 
 
+def test_xlsx_export_action_streams_the_same_cells_as_the_csv(admin_client):
+    rows = MissionRewardLogFactory.create_batch(3)
+    MissionRewardLogFactory.create(paid=True)
+
+    csv_file = run_action(admin_client, "export_csv", rows)
+    xlsx_file = run_action(admin_client, "export_xlsx", rows)
+
+    assert xlsx_file["Content-Type"] == XLSX_MEDIA_TYPE
+    sheet = xlsx_rows(streamed(xlsx_file))
+    assert len(sheet) == 4
+    assert_same_cells(csv_rows(streamed(csv_file)), sheet)
+
+
 def test_export_action_over_the_row_limit_shows_an_error_instead(admin_client, settings):
     settings.EXPORTS_ROW_LIMIT = 1
     rows = MissionRewardLogFactory.create_batch(2)
@@ -93,6 +113,36 @@ def test_async_export_action_starts_a_job_and_shows_its_progress_page(
     status = admin_client.get(status_url).json()
     assert (status["percent"], status["status"]) == (100, "succeeded")
     assert status["download_url"]
+
+
+def test_async_xlsx_export_action_writes_a_sheet_and_offers_cancel(
+    admin_client, s3, django_capture_on_commit_callbacks
+):
+    rows = MissionRewardLogFactory.create_batch(2)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = run_action(admin_client, "export_xlsx_async", rows)
+
+    job = ExportJob.objects.get()
+    page = response.content.decode()
+    assert f'data-cancel-url="{reverse("export-job-cancel", args=[job.pk])}"' in page
+    assert 'id="export-cancel"' in page
+    assert 'id="export-csrf" value="' in page
+    assert "Download the XLSX" in page
+    assert (job.file_format, job.status) == ("xlsx", ExportJob.Status.SUCCEEDED)
+    assert len(xlsx_rows(s3_body(s3, job.file_bucket, job.file_key))) == 3
+
+
+def test_async_export_action_over_the_cap_says_so(admin_client, admin_user, settings):
+    settings.EXPORTS_MAX_ACTIVE_JOBS_PER_USER = 1
+    ExportJob.objects.create(user=admin_user, export_name="other")
+    rows = MissionRewardLogFactory.create_batch(2)
+
+    response = run_action(admin_client, "export_csv_async", rows, follow=True)
+
+    [message] = [str(message) for message in response.context["messages"]]
+    assert message.startswith("You already have 1 export waiting or running")
+    assert ExportJob.objects.count() == 1
 
 
 def test_async_export_action_refuses_a_selection_over_the_row_limit(admin_client, settings):

@@ -49,6 +49,7 @@ def test_the_project_schema_has_no_warnings_and_the_export_its_filters(tmp_path)
     call_command("spectacular", "--fail-on-warn", "--validate", "--file", str(schema_file))
 
     export = yaml.safe_load(schema_file.read_text())["paths"]["/api/users/export/"]
-    for method in ("get", "post"):
+    filters = {"is_staff", "is_active", "joined_after", "joined_before"}
+    for method, extra in (("get", {"format", "Prefer"}), ("post", {"format"})):
         parameters = {parameter["name"] for parameter in export[method]["parameters"]}
-        assert parameters == {"is_staff", "is_active", "joined_after", "joined_before"}
+        assert parameters == filters | extra

@@ -10,6 +10,11 @@ moto's S3 server, run in this (parent) process so its copy of the file is not co
 Methods: `original` (a serializer per row, the whole CSV in a StringIO), `many` (one serializer
 with many=True), `streaming` and `s3` (CSVDownloader), and `floor` (csv.writer over
 values_list().iterator(): no conversion at all, the fastest possible).
+
+XLSX, measured in the same run: `xlsx_streaming` and `xlsx_s3` (CSVDownloader with
+file_format="xlsx"), `xlsx_drf` (drf-excel's way: the serializer with many=True into an
+in-memory openpyxl workbook, saved at the end), and `xlsx_floor` (the same XlsxWriter in
+constant-memory mode, fed straight from values_list). XLSX ratios are to the XLSX floor.
 """
 
 import contextlib
@@ -24,15 +29,19 @@ import resource
 import sys
 import tempfile
 import time
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import openpyxl
+import xlsxwriter
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection, connections
 from django.db.models import QuerySet
 from django.test import override_settings
 from moto.server import ThreadedMotoServer
+from openpyxl.styles import Font
 
 from apps.common.exports.s3 import S3ClientService
 from apps.reward_logs.exports import MissionRewardLogCSVDownloader
@@ -40,9 +49,20 @@ from apps.reward_logs.models import MissionRewardLog
 from apps.reward_logs.seeding import reward_logs_seed
 from apps.reward_logs.selectors import reward_log_list
 
-METHODS = ("original", "many", "streaming", "s3", "floor")
-OURS = ("streaming", "s3")
+METHODS = (
+    "original",
+    "many",
+    "streaming",
+    "s3",
+    "floor",
+    "xlsx_drf",
+    "xlsx_streaming",
+    "xlsx_s3",
+    "xlsx_floor",
+)
 TARGET_RATIO = 0.65
+XLSX_TARGET_RATIO = 0.7  # to the XLSX floor
+XLSX_TARGET_OVER_DRF = 2.0  # rows/s over drf-excel's way
 BUCKET = "bench-exports"
 CHUNK = 1 << 20
 
@@ -50,8 +70,10 @@ CHUNK = 1 << 20
 Method = Callable[[QuerySet, Path], Callable[[], Path]]
 
 
-def _downloader(queryset: QuerySet) -> MissionRewardLogCSVDownloader:
-    return MissionRewardLogCSVDownloader(queryset=queryset, allow_row_limit=None, s3_bucket=BUCKET)
+def _downloader(queryset: QuerySet, file_format: str = "csv") -> MissionRewardLogCSVDownloader:
+    return MissionRewardLogCSVDownloader(
+        queryset=queryset, allow_row_limit=None, s3_bucket=BUCKET, file_format=file_format
+    )
 
 
 def _convert(value: Any) -> Any:
@@ -86,37 +108,86 @@ def export_many(queryset: QuerySet, directory: Path) -> Callable[[], Path]:
     return lambda: path
 
 
-def export_streaming(queryset: QuerySet, directory: Path) -> Callable[[], Path]:
-    response = _downloader(queryset).get_result_as_streaming_response()
-    path = directory / "streaming.csv"
+def export_streaming(
+    queryset: QuerySet, directory: Path, file_format: str = "csv"
+) -> Callable[[], Path]:
+    response = _downloader(queryset, file_format).get_result_as_streaming_response()
+    path = directory / f"streaming.{file_format}"
     with path.open("wb") as file:
         for chunk in response:
             file.write(chunk)
+    response.close()
     return lambda: path
 
 
-def export_s3(queryset: QuerySet, directory: Path) -> Callable[[], Path]:
-    downloader = _downloader(queryset)
+def export_s3(queryset: QuerySet, directory: Path, file_format: str = "csv") -> Callable[[], Path]:
+    downloader = _downloader(queryset, file_format)
     downloader.get_result_as_download_url()
     key = downloader.file_key
     if key is None:
         raise CommandError("The S3 export recorded no file key.")
 
     def fetch() -> Path:
-        path = directory / "s3.csv"
+        path = directory / f"s3.{file_format}"
         S3ClientService().client.download_file(BUCKET, key, str(path))
         return path
 
     return fetch
 
 
-def export_floor(queryset: QuerySet, directory: Path) -> Callable[[], Path]:
+def export_xlsx_drf(queryset: QuerySet, directory: Path) -> Callable[[], Path]:
+    """drf-excel's way: every row's data first, then a whole openpyxl workbook in memory."""
     downloader = _downloader(queryset)
+    data = downloader.get_serializer_class()(
+        queryset.order_by(*downloader.ordering_fields), many=True
+    ).data
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(downloader.get_csv_headers())
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in data:
+        sheet.append([_convert(value) for value in row.values()])
+    path = directory / "drf.xlsx"
+    workbook.save(path)
+    return lambda: path
+
+
+def export_xlsx_floor(queryset: QuerySet, directory: Path) -> Callable[[], Path]:
+    """The same writer in constant-memory mode, fed database values with no conversion."""
+    downloader = _downloader(queryset)
+    rows = _floor_rows(queryset, downloader)
+    path = directory / "floor.xlsx"
+    workbook = xlsxwriter.Workbook(
+        str(path),
+        {
+            "constant_memory": True,
+            "tmpdir": str(directory),
+            "remove_timezone": True,
+            "strings_to_formulas": False,
+            "strings_to_urls": False,
+        },
+    )
+    sheet = workbook.add_worksheet()
+    sheet.write_row(0, 0, downloader.get_csv_headers(), workbook.add_format({"bold": True}))
+    for number, row in enumerate(rows.iterator(chunk_size=downloader.chunk_size), start=1):
+        sheet.write_row(number, 0, row)
+    workbook.close()
+    return lambda: path
+
+
+def _floor_rows(queryset: QuerySet, downloader: MissionRewardLogCSVDownloader) -> QuerySet:
+    """The export's columns straight from the database: values_list, no conversion."""
     columns = downloader.column_plan.columns
     lookups = [column.lookup for column in columns if column.lookup]
     if len(lookups) != len(columns):
         raise CommandError("The floor reads every column straight from the database.")
-    rows = queryset.order_by(*downloader.ordering_fields).values_list(*lookups)
+    return queryset.order_by(*downloader.ordering_fields).values_list(*lookups)
+
+
+def export_floor(queryset: QuerySet, directory: Path) -> Callable[[], Path]:
+    downloader = _downloader(queryset)
+    rows = _floor_rows(queryset, downloader)
     path = directory / "floor.csv"
     with path.open("w", encoding="utf-8", newline="") as file:
         writer = csv.writer(file)
@@ -131,7 +202,23 @@ EXPORTS: dict[str, Method] = {
     "streaming": export_streaming,
     "s3": export_s3,
     "floor": export_floor,
+    "xlsx_drf": export_xlsx_drf,
+    "xlsx_streaming": lambda queryset, directory: export_streaming(queryset, directory, "xlsx"),
+    "xlsx_s3": lambda queryset, directory: export_s3(queryset, directory, "xlsx"),
+    "xlsx_floor": export_xlsx_floor,
 }
+
+
+def _digest(path: Path) -> str:
+    """The file's SHA-256; for XLSX, that of its sheet (the zip also holds creation times)."""
+    if path.suffix != ".xlsx":
+        with path.open("rb") as file:
+            return hashlib.file_digest(file, "sha256").hexdigest()
+    digest = hashlib.sha256()
+    with zipfile.ZipFile(path) as archive, archive.open("xl/worksheets/sheet1.xml") as sheet:
+        while chunk := sheet.read(CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
 
 
 def _status_kb(field: str) -> int | None:
@@ -172,8 +259,7 @@ def _run_in_child(name: str, queryset: QuerySet, directory: Path) -> dict[str, A
             seconds = time.perf_counter() - started
             peak_kb = peak()
             path = output()
-            with path.open("rb") as file:
-                digest = hashlib.file_digest(file, "sha256").hexdigest()
+            digest = _digest(path)
             result = {
                 "seconds": seconds,
                 "peak_rss_mb": round((peak_kb - baseline) / 1024, 1),
@@ -206,7 +292,7 @@ def _best(kept: dict[str, Any] | None, new: dict[str, Any]) -> dict[str, Any]:
 
 
 class Command(BaseCommand):
-    help = "Benchmark CSV export methods on reward logs: rows/s and peak memory of each."
+    help = "Benchmark CSV and XLSX export methods on reward logs: rows/s and peak memory of each."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--rows", type=int, default=100_000, help="rows to export")
@@ -279,33 +365,51 @@ class Command(BaseCommand):
             self.stdout.write(f"Figures written to {json_path}.")
 
     def _report(self, rows: int, results: dict[str, dict[str, Any]]) -> dict[str, Any]:
-        floor = results.get("floor", {}).get("rows_per_second")
-        for result in results.values():
+        for name, result in results.items():
+            floor = results.get(_floor_of(name), {}).get("rows_per_second")
             ratio = result["rows_per_second"] / floor if floor else None
             result["ratio_to_floor"] = None if ratio is None else round(ratio, 2)
-        same = None
-        if {"streaming", "s3"} <= results.keys():
-            same = results["streaming"]["sha256"] == results["s3"]["sha256"]
+            drf = results.get("xlsx_drf", {}).get("rows_per_second")
+            if name.startswith("xlsx_") and drf:
+                result["ratio_to_drf_excel"] = round(result["rows_per_second"] / drf, 2)
         return {
             "rows": rows,
             "database": connection.vendor,
             "target_ratio_to_floor": TARGET_RATIO,
-            "streaming_and_s3_same_bytes": same,
+            "xlsx_target_ratio_to_floor": XLSX_TARGET_RATIO,
+            "xlsx_target_ratio_to_drf_excel": XLSX_TARGET_OVER_DRF,
+            "streaming_and_s3_same_bytes": _same(results, "streaming", "s3"),
+            "xlsx_streaming_and_s3_same_sheet": _same(results, "xlsx_streaming", "xlsx_s3"),
             "methods": results,
         }
 
     def _table(self, report: dict[str, Any]) -> str:
         lines = [
             f"{report['rows']:,} rows on {report['database']}",
-            f"{'method':<10} {'rows/s':>10} {'seconds':>8} {'peak MB':>8} {'x floor':>8}",
+            f"{'method':<14} {'rows/s':>10} {'seconds':>8} {'peak MB':>8} {'x floor':>8} "
+            f"{'x drf-excel':>11}",
         ]
         for name, result in report["methods"].items():
-            ratio = result["ratio_to_floor"]
+            ratio, over_drf = result["ratio_to_floor"], result.get("ratio_to_drf_excel")
             lines.append(
-                f"{name:<10} {result['rows_per_second']:>10,} {result['seconds']:>8.2f} "
-                f"{result['peak_rss_mb']:>8.1f} {'-' if ratio is None else f'{ratio:.2f}':>8}"
+                f"{name:<14} {result['rows_per_second']:>10,} {result['seconds']:>8.2f} "
+                f"{result['peak_rss_mb']:>8.1f} {'-' if ratio is None else f'{ratio:.2f}':>8} "
+                f"{'-' if over_drf is None else f'{over_drf:.2f}':>11}"
             )
-        if report["streaming_and_s3_same_bytes"] is not None:
-            same = "yes" if report["streaming_and_s3_same_bytes"] else "NO"
-            lines.append(f"streaming and S3 files are the same bytes: {same}")
+        for key, text in (
+            ("streaming_and_s3_same_bytes", "streaming and S3 files are the same bytes"),
+            ("xlsx_streaming_and_s3_same_sheet", "XLSX streaming and S3 files hold the same sheet"),
+        ):
+            if report[key] is not None:
+                lines.append(f"{text}: {'yes' if report[key] else 'NO'}")
         return "\n".join(lines)
+
+
+def _floor_of(name: str) -> str:
+    return "xlsx_floor" if name.startswith("xlsx_") else "floor"
+
+
+def _same(results: dict[str, dict[str, Any]], first: str, second: str) -> bool | None:
+    if {first, second} <= results.keys():
+        return results[first]["sha256"] == results[second]["sha256"]
+    return None
