@@ -18,5 +18,5 @@ test: $(BIN)/cookiecutter  ## bake every combination and prove each one works
 lock: $(BIN)/cookiecutter  ## re-resolve the generated project's lock (its requirements*.txt)
 	$(BIN)/python -m tools.lock
 
-clean:
+clean:  ## the template's own files; the baked projects' virtualenvs are in ~/.cache/django-backoffice-template
 	rm -rf $(VENV) .cache .demo .artifacts
