@@ -186,14 +186,14 @@ def test_row_limit_breach_is_a_400_with_its_message(e2e, language, message):
 
 
 # Django's own messages, in the default bake's language (ko-kr): "Select a valid choice.",
-# "Enter a valid date.", "Enter a number.".
+# "Enter a valid date.", "Enter a whole number." (ids are whole numbers).
 @pytest.mark.parametrize(
     ("query", "field", "message"),
     [
         ("status=bogus", "status", "올바르게 선택해 주세요."),
         ("created_after=yesterday", "created", "올바른 날짜를 입력하세요."),
         ("mission=999999", "mission", "올바르게 선택해 주세요."),
-        ("id=1,two,3", "id", "숫자를 입력하세요."),
+        ("id=1,two,3", "id", "정수를 입력하세요."),
     ],
 )
 def test_bad_filter_values_are_400s_naming_the_field(e2e, query, field, message):
