@@ -13,6 +13,12 @@ import pytest
 from tools.interpreters import DEFAULT_PYTHON_VERSION, MissingInterpreter, find_interpreter
 from tools.project import bake, ensure_project_venv
 
+# `make test` runs this suite; its variables would make every `make` the tests run in a bake a
+# sub-make that prints "make[1]: Leaving directory ..." after the output the tests read. The
+# baked projects' commands run as a developer's would, outside any make.
+for _variable in ("MAKELEVEL", "MAKEFLAGS", "MFLAGS", "MAKEOVERRIDES"):
+    os.environ.pop(_variable, None)
+
 POSTGRES_URL = os.environ.get("TEMPLATE_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres")
 REDIS_SERVER = os.environ.get("TEMPLATE_REDIS_SERVER", "redis://127.0.0.1:6379")
 # The machine's Redis databases the template's tests use; each one a test may flush is its own,
