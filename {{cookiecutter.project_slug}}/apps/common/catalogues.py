@@ -43,12 +43,16 @@ class Entry:
 
 
 def read_po(path: Path) -> list[Entry]:
-    """Every entry of the file, the header (`msgid ""`) first, obsolete ones (`#~`) marked."""
+    return parse_po(path.read_text(encoding="utf-8"))
+
+
+def parse_po(text: str) -> list[Entry]:
+    """Every entry of a `.po` text, the header (`msgid ""`) first, obsolete ones (`#~`) marked."""
     entries: list[Entry] = []
     entry = Entry()
     keyword: str | None = None  # the keyword a continuation line ("...") adds to
     started = False
-    for raw in [*path.read_text(encoding="utf-8").splitlines(), ""]:
+    for raw in [*text.splitlines(), ""]:
         line = raw.strip()
         obsolete = line.startswith("#~")
         if obsolete:
