@@ -153,6 +153,7 @@ def messages_of_the_code(files: dict[Path, str]) -> set[str]:
             ):
                 [message] = node.args
                 assert isinstance(message, ast.Constant), f"{path}: {ast.unparse(node)}"
+                assert isinstance(message.value, str), f"{path}: {ast.unparse(node)}"
                 found.add(message.value)
     return found
 
