@@ -109,11 +109,12 @@ def test_make_dev_runs_web_worker_beat_and_s3_with_the_bucket_and_ctrl_c_stops_t
     started = time.monotonic()
     try:
         deadline = time.monotonic() + 90
-        while time.monotonic() < deadline and not (
+        while not (
             answers(f"http://127.0.0.1:{port}/health/") == 200
             and answers(f"http://127.0.0.1:{s3_port}/{bucket}") == 200
         ):
             assert dev.poll() is None, dev.communicate()[0]
+            assert time.monotonic() < deadline, "the web server or the bucket did not answer in 90 s"
             time.sleep(0.5)
         running = descendants(dev.pid)
         up = time.monotonic() - started
