@@ -28,7 +28,7 @@ MARKER = "# make app: new apps go above this line."
 APP_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 MODEL_NAME = re.compile(r"^[A-Z][A-Za-z0-9]*$")
 # A label goes into a .po string as it is: no quote, backslash or line break.
-LABEL = re.compile(r'^[^"\\\n\r]+$')
+LABEL = re.compile(r'[^"\\\n\r]+')
 TEMPLATE_SUFFIX = "-tpl"
 CATALOGUE = Path("locale/ko/LC_MESSAGES/django.po")
 # Folders of the project itself: an app by one of these names would hide or confuse them.
@@ -109,7 +109,7 @@ def check_names(*, app: str, model: str, label: str | None, base_dir: Path) -> N
             f"{model!r} is not a valid model name: use CamelCase letters and digits "
             "(for example `Order`)."
         )
-    if label is not None and not LABEL.match(label):
+    if label is not None and not LABEL.fullmatch(label):
         raise ScaffoldError(
             f"{label!r} is not a usable label: give the model's Korean name without quotes, "
             "backslashes or line breaks (for example `주문`)."

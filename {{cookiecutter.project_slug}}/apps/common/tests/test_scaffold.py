@@ -80,7 +80,7 @@ def test_a_bad_model_name_is_refused(project):
         call_command("startapp_backoffice", NEW_APP, "--model", "order")
 
 
-@pytest.mark.parametrize("label", ['주"문', "주\\문", "주\n문", ""])
+@pytest.mark.parametrize("label", ['주"문', "주\\문", "주\n문", "주문\n", ""])
 def test_a_label_a_catalogue_cannot_hold_is_refused(project, label):
     before = snapshot(project)
 
