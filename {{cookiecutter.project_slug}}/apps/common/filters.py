@@ -9,13 +9,19 @@ Two gaps in django-filter's defaults, closed here for every app:
   a primary key first.
 """
 
+from collections.abc import Sequence
 from typing import Any
 
 from django import forms
 from django.db import models
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from django_filters import fields as filter_fields
 from django_filters import rest_framework as filters
+from rest_framework.exceptions import ValidationError
+from rest_framework.filters import OrderingFilter
+from rest_framework.request import Request
+from rest_framework.views import APIView
 
 # The largest value of a BigAutoField (a signed 64-bit integer), the type of every primary key.
 MAX_ID = 2**63 - 1
@@ -94,3 +100,29 @@ class FilterSet(filters.FilterSet):
         **_forward_relation_defaults(),
         models.BooleanField: {"filter_class": StrictBooleanFilter},
     }
+
+
+class StableOrderingFilter(OrderingFilter):
+    """`?ordering=title,-starts_at`: an unknown field is a 400, not silently ignored, and the
+    primary key always ends the ordering so equal values keep one order across pages."""
+
+    def get_ordering(self, request: Request, queryset: QuerySet, view: APIView) -> Sequence[str]:
+        params = request.query_params.get(self.ordering_param, "")
+        fields = [term.strip() for term in params.split(",") if term.strip()]
+        if not fields:
+            return self.get_default_ordering(view) or ()
+        valid = self.remove_invalid_fields(queryset, fields, view, request)
+        invalid = [term for term in fields if term not in valid]
+        if invalid:
+            allowed = ", ".join(name for name, _label in self.get_valid_fields(queryset, view))
+            raise ValidationError(
+                {
+                    self.ordering_param: [
+                        _("Unknown ordering %(terms)s; use %(allowed)s.")
+                        % {"terms": repr(", ".join(invalid)), "allowed": allowed}
+                    ]
+                }
+            )
+        if not {"id", "-id", "pk", "-pk"} & set(fields):
+            fields.append("-id")
+        return fields

@@ -4,6 +4,25 @@ from rest_framework import serializers
 from .models import User
 
 
+class UserSerializer(serializers.ModelSerializer):
+    """A user in the staff's user list."""
+
+    class Meta:
+        model = User
+        fields = (
+            "id",
+            "username",
+            "email",
+            "first_name",
+            "last_name",
+            "is_staff",
+            "is_active",
+            "date_joined",
+            "last_login",
+        )
+        read_only_fields = fields
+
+
 class UserCSVSerializer(serializers.ModelSerializer):
     """The users export's columns, in order, with their header labels."""
 

@@ -21,7 +21,7 @@ from apps.common.models import ExportJob
 from apps.common.tasks import delete_expired_exports, fail_stale_exports, run_export_job
 from config.celery import app
 
-from .export_helpers import ExplosiveMethodSerializer, JobCSVDownloader, csv_rows, job_list, s3_body
+from .export_helpers import ExplosiveMethodSerializer, JobCSVDownloader, csv_rows, job_export, s3_body
 from .factories import ExportJobFactory
 
 
@@ -30,9 +30,7 @@ def run(export_registry):
     """Run an export job as the task does, with `downloader_class` registered under its name."""
 
     def run(job: ExportJob, downloader_class=JobCSVDownloader, task_id: str = "task-1") -> None:
-        export_registry.export_register(
-            name=job.export_name, downloader_class=downloader_class, queryset=job_list
-        )
+        export_registry.export_register(job_export(downloader_class, name=job.export_name))
         export_job_run(job_id=job.pk, celery_task_id=task_id)
         job.refresh_from_db()
 
@@ -231,9 +229,7 @@ def test_a_running_job_beats_its_progress_into_its_row_even_without_a_task_id(
                 seen_in_database.append(row.get(pk=job.pk))
                 yield piece
 
-    export_registry.export_register(
-        name=job.export_name, downloader_class=WatchedDownloader, queryset=job_list
-    )
+    export_registry.export_register(job_export(WatchedDownloader, name=job.export_name))
     export_job_run(job_id=job.pk, celery_task_id=None)
     job.refresh_from_db()
 
@@ -263,9 +259,7 @@ def test_a_late_worker_cannot_revive_a_job_the_sweep_failed(s3, settings, export
             _stale(job, settings)
             assert export_jobs_fail_stale() == 1
 
-    export_registry.export_register(
-        name=job.export_name, downloader_class=SweptMidway, queryset=job_list
-    )
+    export_registry.export_register(job_export(SweptMidway, name=job.export_name))
     export_job_run(job_id=job.pk)
 
     job.refresh_from_db()

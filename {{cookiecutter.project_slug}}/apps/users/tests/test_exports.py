@@ -43,13 +43,16 @@ def test_only_staff_may_export_users(api_client, user_client, method):
     assert getattr(user_client, method)(EXPORT_URL).status_code == 403
 
 
-def test_the_project_schema_has_no_warnings_and_the_export_its_filters(tmp_path):
+def test_the_project_schema_has_no_warnings_and_the_export_the_list_parameters(tmp_path):
     schema_file = tmp_path / "schema.yaml"
 
     call_command("spectacular", "--fail-on-warn", "--validate", "--file", str(schema_file))
 
-    export = yaml.safe_load(schema_file.read_text())["paths"]["/api/users/export/"]
-    filters = {"is_staff", "is_active", "joined_after", "joined_before"}
+    paths = yaml.safe_load(schema_file.read_text())["paths"]
+    export = paths["/api/users/export/"]
+    listed = {parameter["name"] for parameter in paths["/api/users/"]["get"]["parameters"]}
+    filters = {"is_staff", "is_active", "joined_after", "joined_before", "search", "ordering"}
+    assert listed == filters | {"page", "size"}
     for method, extra in (("get", {"format", "Prefer"}), ("post", {"format"})):
         parameters = {parameter["name"] for parameter in export[method]["parameters"]}
         assert parameters == filters | extra
