@@ -6,7 +6,10 @@ Two gaps in django-filter's defaults, closed here for every app:
   would hold the whole table). Here such a value is an error naming the parameter.
 - An id beyond the database's integer range (`?user=99999999999999999999`) reaches the database
   and fails there (SQLite raises OverflowError): a 500. Here ids are checked against the range of
-  a primary key first.
+  a primary key first, and an id must be a whole number (`?reward=41.5` is a 400).
+
+`StableOrderingFilter` is the ordering backend of every list: an unknown field is a 400, and the
+primary key breaks ties, so a list and its export hold one order.
 """
 
 from collections.abc import Sequence
@@ -56,10 +59,20 @@ class StrictBooleanFilter(filters.BooleanFilter):
 
 class BoundedModelChoiceField(filter_fields.ModelChoiceField):
     """A related object by its id; an integer id out of a primary key's range matches nothing
-    (a 400 like any unknown id) instead of reaching the database."""
+    (a 400 like any unknown id) instead of reaching the database, and an id that is not a whole
+    number (`?reward=41.5`) is a 400 saying so."""
 
     def to_python(self, value: Any) -> Any:
         text = str(value).strip()
+        if value in self.empty_values:
+            return super().to_python(value)
+        integer_ids = isinstance(self.queryset.model._meta.pk, models.IntegerField)
+        if integer_ids and not text.lstrip("-").isdigit():
+            raise forms.ValidationError(
+                _("Use the id of one %(model)s, a whole number, not %(value)s."),
+                code="invalid_choice",
+                params={"model": self.queryset.model._meta.verbose_name, "value": repr(text)},
+            )
         if text.lstrip("-").isdigit() and not 0 < int(text) <= MAX_ID:
             raise forms.ValidationError(
                 self.error_messages["invalid_choice"], code="invalid_choice"
