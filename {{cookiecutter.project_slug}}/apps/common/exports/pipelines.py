@@ -52,7 +52,7 @@ class ListViewPipeline:
         cleaned = normalize_query_params(params)
         dropped = self.pagination_params()
         cleaned = {key: value for key, value in cleaned.items() if key not in dropped}
-        errors: dict[str, list[str]] = {}
+        errors: dict[str, Any] = {}
         for key, value in cleaned.items():
             values = value if isinstance(value, list) else [value]
             if any(_CONTROL_CHARACTER.search(text) for text in [key, *values]):
@@ -84,7 +84,7 @@ class ListViewPipeline:
         """An instance of the list view as it is for a GET with `params` by `user`."""
         http_request = HttpRequest()
         http_request.method = "GET"
-        http_request.GET = as_query_dict(params)
+        http_request.GET = as_query_dict(params)  # type: ignore[assignment]
         request = Request(http_request)
         request.user = user
         view = self.view_class()
@@ -102,7 +102,7 @@ class ListViewPipeline:
             if isinstance(backend, DjangoFilterBackend):
                 accepted |= _filterset_params(backend, view)
             else:
-                parameters = backend.get_schema_operation_parameters(view)
+                parameters = backend.get_schema_operation_parameters(view)  # type: ignore[attr-defined]
                 accepted |= {parameter["name"] for parameter in parameters}
         return accepted
 

@@ -73,10 +73,11 @@ class ExportSchema(AutoSchema):
     view documents them: the filter backends run over an instance of the list view."""
 
     def get_filter_backends(self) -> list[Any]:
-        return list(self.view.filter_backends)  # the list view's: see _get_filter_parameters
+        # Called while `self.view` is the list view: see _get_filter_parameters.
+        return list(getattr(self.view, "filter_backends", []))
 
     def _get_filter_parameters(self) -> list[Any]:
-        list_view = self.view.list_view()
+        list_view = self.view.list_view() if isinstance(self.view, ExportApi) else None
         if list_view is None:
             return []
         export_view, self.view = self.view, list_view

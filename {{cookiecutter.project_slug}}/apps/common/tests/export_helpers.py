@@ -21,10 +21,10 @@ from rest_framework import generics, serializers
 
 from apps.common import CSVDownloader
 from apps.common.exports import Export, ListViewPipeline
-from apps.common.permissions import IsStaff
 from apps.common.exports.csv_format import BOM, neutralize_formula
 from apps.common.exports.s3 import S3ClientService
 from apps.common.models import ExportJob
+from apps.common.permissions import IsStaff
 
 
 class JobFilter(django_filters.FilterSet):
@@ -137,10 +137,14 @@ class JobListApi(generics.ListAPIView):
         return job_list()
 
 
-def job_export(downloader_class: type[CSVDownloader] = JobCSVDownloader, name: str = "jobs") -> Export:
+def job_export(
+    downloader_class: type[CSVDownloader] = JobCSVDownloader, name: str = "jobs"
+) -> Export:
     """The test export over `JobListApi`, with another downloader class or name if asked."""
     return Export(
-        name=name, downloader_class=downloader_class, pipeline=ListViewPipeline(view_class=JobListApi)
+        name=name,
+        downloader_class=downloader_class,
+        pipeline=ListViewPipeline(view_class=JobListApi),
     )
 
 

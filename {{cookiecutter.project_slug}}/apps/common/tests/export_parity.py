@@ -20,12 +20,13 @@ must give every case something to show.
 
 from collections.abc import Callable, Mapping
 from contextlib import AbstractContextManager
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urlencode
 
 import django_filters
 from django.core.exceptions import FieldError
 from django.db.models import QuerySet
+from django.http import StreamingHttpResponse
 from django.urls import resolve
 from django.utils import timezone
 from rest_framework.filters import OrderingFilter, SearchFilter
@@ -62,7 +63,7 @@ def assert_export_is_the_list(
     for case in cases:
         listed = _listed_ids(client, list_url, case)
         assert listed, f"{case}: the list shows no row; give this case data to show"
-        response = client.get(export_url, case)
+        response = cast(StreamingHttpResponse, client.get(export_url, case))
         assert _file_ids(streamed(response), id_column) == listed, f"{case}: streamed CSV"
         with capture_on_commit(execute=True):
             started = client.post(f"{export_url}?{urlencode(case)}")
@@ -104,7 +105,7 @@ def _filter_cases(
         return [{name: "true"}, {name: "false"}]
     found = _a_value(rows, filter_.field_name)
     assert found is not None, (
-        f"Filter {name!r} has no model field to read a value from: pass values={{{name!r}: ...}}"
+        f"Filter {name!r} has no model field to read a value from: give its value in `values`."
     )
     if isinstance(filter_, django_filters.DateFromToRangeFilter):
         day = timezone.localdate(found).isoformat()

@@ -60,7 +60,8 @@ def test_the_search_and_ordering_narrow_and_sort_the_file(staff_client, missions
     header, *rows = csv_rows(streamed(response))
     assert header[:2] == ["ID", "title"]
     titles = [row[1] for row in rows]
-    assert len(titles) == 7 and titles == sorted(titles)
+    assert len(titles) == 7
+    assert titles == sorted(titles)
 
 
 def test_xlsx_streamed_and_as_a_job(staff_client, missions, s3, django_capture_on_commit_callbacks):

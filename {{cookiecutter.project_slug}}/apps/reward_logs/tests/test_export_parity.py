@@ -15,9 +15,7 @@ from .factories import MissionRewardLogFactory
 pytestmark = pytest.mark.django_db
 
 
-def test_the_export_is_the_list_for_each_filter(
-    staff_user, s3, django_capture_on_commit_callbacks
-):
+def test_the_export_is_the_list_for_each_filter(staff_user, s3, django_capture_on_commit_callbacks):
     missions = MissionFactory.create_batch(2)
     states = [{}, {"paid": True}, {"cancelled": True}]
     for index in range(6):
