@@ -28,17 +28,7 @@ class UserCSVSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = User
-        fields = (
-            "id",
-            "username",
-            "email",
-            "first_name",
-            "last_name",
-            "is_staff",
-            "is_active",
-            "date_joined",
-            "last_login",
-        )
+        fields = UserSerializer.Meta.fields  # the list's columns, as the list shows them
         extra_kwargs = {
             "id": {"label": _("ID")},
             "username": {"label": _("Username")},
