@@ -29,6 +29,7 @@ from django_filters.widgets import SuffixedMultiWidget
 from rest_framework.exceptions import ValidationError
 from rest_framework.generics import GenericAPIView
 from rest_framework.request import Request
+from rest_framework.settings import api_settings
 
 from .failures import INVALID_FILTERS, ExportFailure
 from .query_params import StoredParams, as_query_dict, normalize_query_params
@@ -47,8 +48,9 @@ class ListViewPipeline:
         names each one that carries a control character, that the list does not take, or whose
         value the list refuses (a FilterSet error, an unknown ordering field).
 
-        The list's checks run for an anonymous user: a list whose rows depend on the user
-        reads `request.user.pk` (None here), as `queryset()` runs them again for the real one."""
+        The list's own checks run here for an anonymous user (no row is read), and again in
+        `queryset()` for the real one: a list whose rows depend on the user filters by
+        `request.user.pk`, which is None here."""
         cleaned = normalize_query_params(params)
         dropped = self.pagination_params()
         cleaned = {key: value for key, value in cleaned.items() if key not in dropped}
@@ -69,7 +71,10 @@ class ListViewPipeline:
             try:
                 self.queryset(cleaned, AnonymousUser())
             except ValidationError as error:
-                errors = error.detail if isinstance(error.detail, dict) else {"": error.detail}
+                detail = error.detail
+                if not isinstance(detail, dict):
+                    detail = {api_settings.NON_FIELD_ERRORS_KEY: detail}
+                errors = detail
         if errors:
             # A job stores the code and the parameters' names (see `failures`).
             raise ExportFailure(INVALID_FILTERS, {"params": sorted(errors)}, detail=errors)
