@@ -1,15 +1,21 @@
 """The baked project's own tools: `make format` leaves code that `make lint` accepts, the import
-contracts refuse imports against the layers, and the ports of `make run` and `make s3` move."""
+contracts refuse imports against the layers, the ports of `make run` and `make s3` move, and
+`make dev` runs every process in one terminal and stops them all on Ctrl-C."""
 
 from __future__ import annotations
 
+import os
+import signal
 import subprocess
+import time
+import urllib.request
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import run
 from tools.project import MYPY_CACHE_DIR, bake
+from tools.stack import free_port
 
 # A line ruff format splits (E501 until then) and imports ruff check --fix sorts and drops.
 UNTIDY_MODULE = """import sys
@@ -47,8 +53,89 @@ def test_make_format_fixes_a_long_line_and_untidy_imports_then_make_lint_passes(
 def test_make_run_and_make_s3_take_their_ports_from_the_command_line(project, project_python):
     assert "runserver 127.0.0.1:8000" in make(project, project_python, "-n", "run")
     assert "runserver 127.0.0.1:8123" in make(project, project_python, "-n", "run", "PORT=8123")
-    assert "-p 5000" in make(project, project_python, "-n", "s3")
-    assert "-p 5123" in make(project, project_python, "-n", "s3", "S3_PORT=5123")
+    assert "http://127.0.0.1:5000 " in make(project, project_python, "-n", "s3")
+    assert "http://127.0.0.1:5123 " in make(project, project_python, "-n", "s3", "S3_PORT=5123")
+
+
+def descendants(pid: int) -> set[int]:
+    """Every living process below `pid`, read from /proc."""
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:  # ended while we read
+            continue
+        children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    found, pending = set(), [pid]
+    while pending:
+        for child in children.get(pending.pop(), []):
+            found.add(child)
+            pending.append(child)
+    return found
+
+
+def alive(pid: int) -> bool:
+    """Running, or stopped: not gone and not a zombie (ended, waiting to be reaped)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+def answers(url: str) -> int | None:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:
+            return response.status
+    except OSError:
+        return None
+
+
+def test_make_dev_runs_web_worker_beat_and_s3_with_the_bucket_and_ctrl_c_stops_them_all(
+    project, project_python
+):
+    port, s3_port = free_port(), free_port()
+    bucket = f"{project.name.replace('_', '-')}-exports"
+    env = {key: value for key, value in os.environ.items() if not key.endswith("_URL")}
+    dev = subprocess.Popen(
+        ["make", "dev", f"VENV={project_python.parent.parent}", f"PORT={port}", f"S3_PORT={s3_port}"],
+        cwd=project,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,  # its own process group, as a terminal's foreground job
+    )
+    started = time.monotonic()
+    try:
+        deadline = time.monotonic() + 90
+        while not (
+            answers(f"http://127.0.0.1:{port}/health/") == 200
+            and answers(f"http://127.0.0.1:{s3_port}/{bucket}") == 200
+        ):
+            assert dev.poll() is None, dev.communicate()[0]
+            assert time.monotonic() < deadline, "the web server or the bucket did not answer in 90 s"
+            time.sleep(0.5)
+        running = descendants(dev.pid)
+        up = time.monotonic() - started
+        # Ctrl-C: the terminal sends SIGINT to the whole foreground process group.
+        os.killpg(dev.pid, signal.SIGINT)
+        output = dev.communicate(timeout=30)[0]
+    finally:
+        if dev.poll() is None:
+            os.killpg(dev.pid, signal.SIGKILL)
+    assert answers(f"http://127.0.0.1:{port}/health/") is None, output
+    for name in ("s3", "web", "worker", "beat"):
+        assert f"{name}.1 " in output, f"no {name} lines in:\n{output}"
+    assert f"Bucket {bucket} created." in output, output
+    assert "celery@" in output and "beat: Starting..." in output, output
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and any(alive(pid) for pid in running):
+        time.sleep(0.2)
+    assert running, "no process was started"
+    assert not [pid for pid in running if alive(pid)], output
+    stopped = time.monotonic() - started - up
+    print(f"make dev: up in {up:.1f} s, {len(running)} processes, all gone {stopped:.1f} s after Ctrl-C")
 
 
 @pytest.mark.parametrize(

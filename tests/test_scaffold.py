@@ -1,16 +1,20 @@
-"""`make app` in a baked project: two apps (one without the export), then the project's tests,
-lint (ruff, mypy, import contracts), the migrations check and the API schema pass with no edit.
+"""`make app` in a baked project: three apps, each with a status (one without the export), then
+the project's tests, lint (ruff, mypy, import contracts), the migrations check and the API schema
+(no enum-name collision) pass with no edit, and `make messages` changes no app's catalogue.
 Bad names are one line, exit code 1, and nothing written; an app is never overwritten.
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
+import shutil
 import subprocess
 import time
 from pathlib import Path
 
 import pytest
+import yaml
 
 from tests.conftest import run
 from tools.project import MYPY_CACHE_DIR, bake
@@ -31,26 +35,38 @@ def files_digest(project: Path) -> dict[str, str]:
     }
 
 
-@pytest.mark.parametrize("examples", ["y", "n"])
-def test_two_scaffolded_apps_pass_tests_lint_migrations_and_schema_with_no_edit(
-    tmp_path, project_python, examples
-):
-    project = bake(tmp_path, include_example_apps=examples)
+def catalogue(project: Path, app: str) -> dict[str, str]:
+    po = project / "apps" / app / "locale/ko/LC_MESSAGES/django.po"
+    return dict(re.findall(r'^msgid "(.+)"\nmsgstr "(.*)"$', po.read_text(), re.MULTILINE))
+
+
+def test_three_scaffolded_apps_pass_tests_lint_migrations_and_schema_with_no_edit(tmp_path, project_python):
+    """orders (with its Korean name), invoices (without) and support_tickets (no export) in one
+    project: each with a `status`, next to the example apps' and the export jobs'."""
+    project = bake(tmp_path)
 
     started = time.monotonic()
-    output = make(project, project_python, "app", "NAME=orders")
-    app_tests = run([project_python, "-m", "pytest", "apps/orders", "-q"], project)
+    orders = make(project, project_python, "app", "NAME=orders", "LABEL=주문")
+    app_tests = run([project_python, "-m", "pytest", "apps/orders", "-q", "-p", "no:cacheprovider"], project)
     scaffold_and_test = time.monotonic() - started
+    invoices = make(project, project_python, "app", "NAME=invoices")
     make(project, project_python, "app", "NAME=support_tickets", "MODEL=Ticket", "NO_EXPORT=1")
 
-    assert "Created apps/orders/" in output
+    assert "Created apps/orders/" in orders
+    assert "Applying orders.0001_initial... OK" in orders
+    assert "LABEL=" not in orders
+    assert "make app NAME=invoices LABEL=" in invoices
+    assert "apps/invoices/locale/ko/LC_MESSAGES/django.po" in invoices
     assert (project / "apps/orders/migrations/0001_initial.py").is_file()
+    assert (project / "apps/orders/locale/ko/LC_MESSAGES/django.mo").is_file()
     assert (project / "apps/orders/exports.py").is_file()
     assert not (project / "apps/support_tickets/exports.py").exists()
     assert (
         'path("api/support-tickets/", include("apps.support_tickets.urls")),'
         in (project / "config/urls.py").read_text()
     )
+    assert catalogue(project, "orders")["order"] == "주문"
+    assert catalogue(project, "invoices")["invoice"] == "invoice"
     suite = make(project, project_python, "test")
     make(project, project_python, "lint")
     make(project, project_python, "migrations-check")
@@ -59,12 +75,24 @@ def test_two_scaffolded_apps_pass_tests_lint_migrations_and_schema_with_no_edit(
         project,
         env=TEST_SETTINGS,
     )
-    schema = (project / "schema.yml").read_text()
+    schema = yaml.safe_load((project / "schema.yml").read_text())
     for route in ("/api/orders/", "/api/orders/{order_id}/", "/api/orders/export/", "/api/support-tickets/"):
-        assert f"  {route}:" in schema, route
-    assert "/api/support-tickets/export/" not in schema
+        assert route in schema["paths"], route
+    assert "/api/support-tickets/export/" not in schema["paths"]
+    components = schema["components"]["schemas"]
+    for model in ("Order", "Invoice", "Ticket"):
+        enum = f"{model}StatusEnum"
+        reference = {"$ref": f"#/components/schemas/{enum}"}
+        assert components[model]["properties"]["status"] == {"allOf": [reference], "readOnly": True}
+        assert components[f"{model}Input"]["properties"]["status"] == reference
+        assert components[enum]["enum"] == ["pending", "confirmed", "cancelled"]
+    assert "MissionRewardLogStatusEnum" in components
+    if shutil.which("msgfmt"):  # GNU gettext: `make messages` finds the catalogues complete
+        before = {app: catalogue(project, app) for app in ("orders", "invoices", "support_tickets")}
+        make(project, project_python, "messages")
+        assert {app: catalogue(project, app) for app in before} == before
     print(
-        f"examples={examples}: make app + the app's tests took {scaffold_and_test:.1f} s "
+        f"make app + the app's tests took {scaffold_and_test:.1f} s "
         f"({app_tests.strip().splitlines()[-1]}); whole suite: {suite.strip().splitlines()[-1]}"
     )
 

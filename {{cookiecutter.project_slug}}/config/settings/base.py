@@ -197,6 +197,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Enum names by model and field, so two apps' `status` never collide (apps/common/schema.py).
+    "POSTPROCESSING_HOOKS": [
+        "apps.common.schema.postprocess_enum_names",
+        "drf_spectacular.hooks.postprocess_schema_enums",
+    ],
 }
 
 # Content Security Policy (django-csp) on every response, above all the admin and the API docs:

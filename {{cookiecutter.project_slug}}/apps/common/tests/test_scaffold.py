@@ -4,6 +4,7 @@ The whole run (files, migration, the new app's tests, lint) is exercised by the 
 own tests, which scaffold apps in a fresh project.
 """
 
+import ast
 import shutil
 from pathlib import Path
 
@@ -11,7 +12,9 @@ import pytest
 from django.conf import settings
 from django.core.management import CommandError, call_command
 
+from apps.common.catalogues import parse_po
 from apps.common.scaffold import (
+    CATALOGUE,
     MARKER,
     REGISTRATIONS,
     AppNames,
@@ -77,6 +80,16 @@ def test_a_bad_model_name_is_refused(project):
         call_command("startapp_backoffice", NEW_APP, "--model", "order")
 
 
+@pytest.mark.parametrize("label", ['주"문', "주\\문", "주\n문", "주문\n", ""])
+def test_a_label_a_catalogue_cannot_hold_is_refused(project, label):
+    before = snapshot(project)
+
+    with pytest.raises(CommandError, match="is not a usable label"):
+        call_command("startapp_backoffice", NEW_APP, "--label", label)
+
+    assert snapshot(project) == before
+
+
 def test_a_registration_file_without_its_marker_stops_everything(project):
     urls = project / "config" / "urls.py"
     urls.write_text(urls.read_text().replace(MARKER, ""))
@@ -121,3 +134,56 @@ def test_without_the_export_no_file_mentions_it():
     assert set(with_export) - set(without) == {Path("exports.py"), Path("tests/test_exports.py")}
     assert "ExportApi.as_view(export=order_export" in with_export[Path("urls.py")]
     assert not [path for path, text in without.items() if "export" in text.lower()]
+
+
+GETTEXT_CALLS = frozenset({"_", "gettext", "gettext_lazy"})
+
+
+def messages_of_the_code(files: dict[Path, str]) -> set[str]:
+    """The strings the rendered modules pass to gettext, as `make messages` finds them."""
+    found = set()
+    for path, text in files.items():
+        if path.suffix != ".py":
+            continue
+        for node in ast.walk(ast.parse(text)):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Name)
+                and node.func.id in GETTEXT_CALLS
+            ):
+                [message] = node.args
+                assert isinstance(message, ast.Constant), f"{path}: {ast.unparse(node)}"
+                assert isinstance(message.value, str), f"{path}: {ast.unparse(node)}"
+                found.add(message.value)
+    return found
+
+
+@pytest.mark.parametrize("export", [True, False], ids=["export", "no_export"])
+@pytest.mark.parametrize(
+    ("app", "model"), [("orders", "Order"), ("amounts", "Amount"), ("data", "Data")]
+)
+def test_the_catalogue_translates_every_string_of_the_app_and_nothing_else(app, model, export):
+    files = render_app(AppNames(app=app, model=model, export=export))
+
+    entries = [entry for entry in parse_po(files[CATALOGUE]) if not entry.is_header]
+
+    assert {entry.msgid for entry in entries} == messages_of_the_code(files)
+    assert len(entries) == len({entry.msgid for entry in entries}), "each message once"
+    assert all(entry.translated and not entry.fuzzy for entry in entries)
+
+
+def test_the_label_is_the_models_and_the_apps_korean_name():
+    def korean(label: str | None) -> dict[str, str]:
+        files = render_app(AppNames(app="orders", model="Order", export=True, label=label))
+        return {entry.msgid: entry.msgstr[0] for entry in parse_po(files[CATALOGUE])}
+
+    named, unnamed = korean("주문"), korean(None)
+
+    assert [named[msgid] for msgid in ("Orders", "order", "orders")] == ["주문"] * 3
+    assert named["No such order."] == "해당 주문이(가) 없습니다."
+    assert [unnamed[msgid] for msgid in ("Orders", "order", "orders")] == [
+        "Orders",
+        "order",
+        "orders",
+    ]
+    assert named["status"] == unnamed["status"] == "상태"
