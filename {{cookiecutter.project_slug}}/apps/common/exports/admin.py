@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.contrib import admin, messages
 from django.contrib.admin import AdminSite
-from django.contrib.admin.views.main import IS_POPUP_VAR
+from django.contrib.admin.options import IS_POPUP_VAR
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest, HttpResponseBase, HttpResponseRedirect
@@ -42,7 +42,10 @@ from .services import export_job_start
 SELECTED_ROWS_ACTIONS = ("export_csv", "export_xlsx")
 
 # What the mixin is mixed into, for the type checker.
-_ModelAdmin = admin.ModelAdmin if TYPE_CHECKING else object
+if TYPE_CHECKING:
+    _ModelAdmin = admin.ModelAdmin
+else:
+    _ModelAdmin = object
 
 
 class ExportAdminMixin(_ModelAdmin):

@@ -17,19 +17,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.admin import AdminSite, ModelAdmin
-from django.contrib.admin.options import IncorrectLookupParameters
-from django.contrib.admin.views.main import (
-    ALL_VAR,
-    IS_FACETS_VAR,
-    ORDER_VAR,
-    PAGE_VAR,
-    SEARCH_VAR,
-    ChangeList,
-)
+from django.contrib.admin.options import IS_FACETS_VAR, IncorrectLookupParameters
+from django.contrib.admin.views.main import ALL_VAR, ORDER_VAR, PAGE_VAR, SEARCH_VAR, ChangeList
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import SuspiciousOperation
 from django.db.models import Model, QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, QueryDict
 from django.utils.translation import gettext as _
 from rest_framework.exceptions import ValidationError
 
@@ -81,7 +74,7 @@ class AdminChangelistPipeline:
         the admin refuses a value (a malformed date, a lookup it does not allow)."""
         request = HttpRequest()
         request.method = "GET"
-        request.GET = as_query_dict(params)
+        request.GET = QueryDict(as_query_dict(params).urlencode())  # immutable, as a request's
         request.user = user
         try:
             return self.model_admin().get_changelist_instance(request)
@@ -121,7 +114,7 @@ def accepted_params(changelist: ChangeList) -> set[str]:
     if changelist.search_fields:
         accepted.add(SEARCH_VAR)
     for spec in changelist.filter_specs:
-        accepted |= set(spec.expected_parameters())
+        accepted |= {name for name in spec.expected_parameters() if name}
     if changelist.date_hierarchy:
         accepted |= {f"{changelist.date_hierarchy}__{part}" for part in ("year", "month", "day")}
     return accepted

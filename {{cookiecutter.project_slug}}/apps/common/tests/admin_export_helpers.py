@@ -17,8 +17,10 @@ from apps.common.models import ExportJob
 
 from .export_helpers import csv_rows, s3_body, xlsx_rows
 
-_BUTTON = re.compile(r'<form method="post"[^>]*action="([^"]+)"[^>]*>\s*<input[^>]*>\s*'
-                     r'<button[^>]*id="export-list-(csv|xlsx)"')
+_BUTTON = re.compile(
+    r'<form method="post"[^>]*action="([^"]+)"[^>]*>\s*<input[^>]*>\s*'
+    r'<button[^>]*id="export-list-(csv|xlsx)"'
+)
 
 
 def changelist_ids(client: Client, url: str, params: Mapping[str, Any]) -> list[int]:
