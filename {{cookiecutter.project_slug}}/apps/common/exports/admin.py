@@ -111,7 +111,7 @@ class ExportAdminMixin(_ModelAdmin):
             )
         except (ValidationError, Throttled) as error:
             self.message_user(request, validation_error_text(error.detail), messages.ERROR)
-            return HttpResponseRedirect(f"{self.changelist_url()}?{request.GET.urlencode()}")
+            return HttpResponseRedirect(self.list_url(request))
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
@@ -119,14 +119,16 @@ class ExportAdminMixin(_ModelAdmin):
             "job": job,
             "status_url": reverse("export-job-detail", args=[job.pk]),
             "cancel_url": reverse("export-job-cancel", args=[job.pk]),
-            "changelist_url": f"{self.changelist_url()}?{request.GET.urlencode()}",
+            "changelist_url": self.list_url(request),
         }
         return TemplateResponse(request, self.export_progress_template, context)
 
-    def changelist_url(self) -> str:
-        return reverse(
+    def list_url(self, request: HttpRequest) -> str:
+        """The changelist as it was when its export button was pressed."""
+        url = reverse(
             f"{self.admin_site.name}:{self.opts.app_label}_{self.opts.model_name}_changelist"
         )
+        return f"{url}?{request.GET.urlencode()}" if request.GET else url
 
     @admin.action(description=_("Export selected rows as CSV"))
     def export_csv(self, request: HttpRequest, queryset: QuerySet) -> HttpResponseBase | None:

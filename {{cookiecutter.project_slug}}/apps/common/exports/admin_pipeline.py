@@ -65,9 +65,11 @@ class AdminChangelistPipeline:
         return cleaned
 
     def queryset(self, params: StoredParams, user: Any) -> QuerySet:
-        """The changelist's rows for `params`, as `user` sees them, in the changelist's order."""
-        self._check(params, self.changelist({}, user))
-        return self.changelist(params, user).queryset
+        """The changelist's rows for `params`, as `user` sees them, in the changelist's order;
+        a ValidationError for a parameter the changelist of `user` does not take."""
+        changelist = self.changelist(params, user)
+        self._check(params, changelist)
+        return changelist.queryset
 
     def changelist(self, params: Mapping[str, Any], user: Any) -> ChangeList:
         """The changelist as a GET with `params` by `user` builds it; a ValidationError when
