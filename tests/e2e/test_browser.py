@@ -1,9 +1,11 @@
-"""The back office in headless Chromium: sign in, filter reward logs, export them in the
-background with the admin action, watch the progress bar reach 100%, download the file; the same
-as XLSX, and cancel a large export from its progress page."""
+"""The back office in headless Chromium: sign in, filter, search and sort reward logs, export
+the list with its "export this list" button, watch the progress bar reach 100%, download the
+file and find the changelist's rows in it; the same as XLSX, and cancel a large export from its
+progress page. A screenshot shows the Korean changelist as a Korean operator sees it."""
 
 from __future__ import annotations
 
+import re
 import time
 from urllib.parse import parse_qs, urlsplit
 
@@ -23,6 +25,7 @@ pytestmark = pytest.mark.e2e
 
 SCREENSHOT = ARTIFACTS_DIR / "e2e-admin-export-progress.png"
 CANCEL_SCREENSHOT = ARTIFACTS_DIR / "e2e-admin-export-cancelled.png"
+KOREAN_SCREENSHOT = ARTIFACTS_DIR / "e2e-admin-changelist-ko.png"
 
 
 def test_admin_exports_filtered_reward_logs_in_the_background(e2e, chromium):
@@ -47,12 +50,19 @@ def test_admin_exports_filtered_reward_logs_in_the_background(e2e, chromium):
         page.wait_for_url("**mission__id__exact=**")
         mission_id = parse_qs(urlsplit(page.url).query)["mission__id__exact"][0]
 
-        page.locator("#action-toggle").check()
-        select_all = page.locator(".actions .question a")
-        selected_text = select_all.inner_text()
-        select_all.click()
-        page.select_option("select[name=action]", "export_csv_async")
-        page.click("button[name=index]")
+        search = mission_title.split()[0]  # the mission's own rows match its title
+        page.locator("#searchbar").fill(search)
+        page.locator("#changelist-search input[type=submit]").click()
+        page.wait_for_url("**q=**")
+        page.locator("#result_list thead th.column-user a").first.click()  # sort by user
+        page.wait_for_url("**o=**")
+        changelist_query = urlsplit(page.url).query
+        ids = page.locator("#result_list tbody th.field-id").all_inner_texts()
+        shown_ids = [int(cell) for cell in ids]
+        paginator = page.locator("#changelist-form .paginator").inner_text()
+        shown_count = int(re.search(r"([\d,]+) mission reward log", paginator)[1].replace(",", ""))
+
+        page.click("#export-list-csv")
         page.wait_for_selector("#export-job")
         job_text = page.locator("#export-job p").first.inner_text()
 
@@ -83,19 +93,41 @@ def test_admin_exports_filtered_reward_logs_in_the_background(e2e, chromium):
         context.close()
     body, _ = stream_export(e2e.admin, f"status=paid&mission={mission_id}")
     rows = csv_rows(file)
+    file_ids = [int(row[0]) for row in rows[1:]]
+    korean = _korean_changelist(e2e, chromium, changelist_query)
 
     print(
-        f"\n[e2e] browser: filtered paid logs of {mission_title!r} (mission {mission_id}); "
-        f"{selected_text!r}; {job_text!r}; progress bar {' -> '.join(seen)} in {seconds:.1f}s; "
+        f"\n[e2e] browser: paid logs of {mission_title!r} (mission {mission_id}), searched and "
+        f"sorted ({changelist_query}): {len(shown_ids)} rows shown, {shown_count} in "
+        f"all; {job_text!r}; progress bar {' -> '.join(seen)} in {seconds:.1f}s; "
         f"{state!r}; downloaded {file_name} ({len(rows) - 1} rows, {len(file):,} bytes)\n"
-        f"[e2e] screenshot of the finished progress page: {SCREENSHOT}"
+        f"[e2e] Korean changelist: {korean!r}\n"
+        f"[e2e] screenshots: the finished progress page {SCREENSHOT}, in Korean {KOREAN_SCREENSHOT}"
     )
     assert seen[-1] == "100%" and bar == 100
     assert not error_box_shown, "the (empty) error box should stay hidden when the export succeeds"
     assert state == f"Done: {len(rows) - 1} rows."
     assert file_name.startswith("mission_reward_log_") and file_name.endswith(".csv")
     assert len(rows) > 1
-    assert file == body, "the admin's file should be the API's streaming export of the same filters"
+    assert file_ids[: len(shown_ids)] == shown_ids, "the file holds the changelist's rows, in order"
+    assert len(file_ids) == shown_count, "and every page of it"
+    api_ids = {int(row[0]) for row in csv_rows(body)[1:]}
+    assert set(file_ids) == api_ids, "the same rows as the API's export of the same filters"
+    assert korean == ["이 목록을 CSV로 내보내기", "이 목록을 XLSX로 내보내기"]
+
+
+def _korean_changelist(e2e, chromium, query: str) -> list[str]:
+    """The same changelist for a Korean operator: screenshot it; the export buttons' labels."""
+    context = chromium.new_context(locale="ko-KR", viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    try:
+        _sign_in_and_filter(page, e2e.base_url, query)
+        labels = page.locator(".object-tools button").all_inner_texts()
+        ARTIFACTS_DIR.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(KOREAN_SCREENSHOT), full_page=False)
+    finally:
+        context.close()
+    return [label.strip() for label in labels]
 
 
 def _sign_in_and_filter(page, base_url: str, query: str) -> None:
@@ -107,13 +139,8 @@ def _sign_in_and_filter(page, base_url: str, query: str) -> None:
     page.goto(f"{base_url}/admin/reward_logs/missionrewardlog/?{query}")
 
 
-def _export_all_rows(page, action: str) -> None:
-    page.locator("#action-toggle").check()
-    select_all = page.locator(".actions .question a")
-    if select_all.count():
-        select_all.click()
-    page.select_option("select[name=action]", action)
-    page.click("button[name=index]")
+def _export_the_list(page, file_format: str) -> None:
+    page.click(f"#export-list-{file_format}")
     page.wait_for_selector("#export-job")
 
 
@@ -127,7 +154,7 @@ def test_admin_exports_xlsx_and_cancels_a_large_export(e2e, chromium):
     mission_id = newest["mission"]["id"]
     try:
         _sign_in_and_filter(page, e2e.base_url, f"status__exact=paid&mission__id__exact={mission_id}")
-        _export_all_rows(page, "export_xlsx_async")
+        _export_the_list(page, "xlsx")
         page.locator("#export-download").wait_for(state="visible", timeout=120_000)
         link_text = page.locator("#export-link").inner_text()
         cancel_shown_when_done = page.locator("#export-cancel").is_visible()
@@ -138,7 +165,7 @@ def test_admin_exports_xlsx_and_cancels_a_large_export(e2e, chromium):
 
         keys_before = bucket_keys(e2e)
         page.goto(f"{e2e.base_url}/admin/reward_logs/missionrewardlog/?status__exact=paid")
-        _export_all_rows(page, "export_xlsx_async")
+        _export_the_list(page, "xlsx")
         status_url = page.locator("#export-job").get_attribute("data-status-url")
         page.locator("#export-cancel").wait_for(state="visible")
         while e2e.admin.get(status_url).json()["status"] == "pending":

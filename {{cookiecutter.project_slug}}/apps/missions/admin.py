@@ -7,6 +7,9 @@ from django.forms import ModelForm
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from apps.common.exports.admin import ExportAdminMixin
+
+from .exports import MissionCSVDownloader
 from .models import Mission, Reward
 from .selectors import MISSION_ORDERING, mission_number
 from .services import mission_create, mission_update
@@ -39,7 +42,8 @@ class MissionChangeList(ChangeList):
 
 
 @admin.register(Mission)
-class MissionAdmin(admin.ModelAdmin):
+class MissionAdmin(ExportAdminMixin, admin.ModelAdmin):
+    export_downloader_class = MissionCSVDownloader
     list_display: tuple[str, ...] = (
         "number",
         "title",

@@ -15,7 +15,6 @@ NUL); the list's pagination parameters (`page`, `size`, `cursor`, ...) are dropp
 holds every page.
 """
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -23,7 +22,6 @@ from typing import Any
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
 from django_filters.widgets import SuffixedMultiWidget
 from rest_framework.exceptions import ValidationError
@@ -32,9 +30,7 @@ from rest_framework.request import Request
 from rest_framework.settings import api_settings
 
 from .failures import INVALID_FILTERS, ExportFailure
-from .query_params import StoredParams, as_query_dict, normalize_query_params
-
-_CONTROL_CHARACTER = re.compile(r"[\x00-\x1f\x7f]")
+from .query_params import StoredParams, as_query_dict, normalize_query_params, param_errors
 
 
 @dataclass(frozen=True)
@@ -54,17 +50,7 @@ class ListViewPipeline:
         cleaned = normalize_query_params(params)
         dropped = self.pagination_params()
         cleaned = {key: value for key, value in cleaned.items() if key not in dropped}
-        errors: dict[str, Any] = {}
-        for key, value in cleaned.items():
-            values = value if isinstance(value, list) else [value]
-            if any(_CONTROL_CHARACTER.search(text) for text in [key, *values]):
-                errors[key] = [_("Remove the control character (such as NUL) from this parameter.")]
-        accepted = self.accepted_params()
-        for key in cleaned.keys() - accepted - errors.keys():
-            errors[key] = [
-                _("This export does not take this parameter; it takes: %(accepted)s.")
-                % {"accepted": ", ".join(sorted(accepted)) or "-"}
-            ]
+        errors: dict[str, Any] = dict(param_errors(cleaned, self.accepted_params()))
         if not errors:
             # The list's own checks (a FilterSet form error, an unknown ordering) run as the
             # list runs them; no row is read.

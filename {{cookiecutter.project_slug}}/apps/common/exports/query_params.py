@@ -1,9 +1,11 @@
 """Query parameters as a list screen receives them, and as an export job stores them (JSON)."""
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
 from django.http import QueryDict
+from django.utils.translation import gettext as _
 
 StoredParams = dict[str, str | list[str]]
 
@@ -34,3 +36,22 @@ def as_query_dict(params: Mapping[str, Any] | None) -> QueryDict:
     for key, value in normalize_query_params(params).items():
         query.setlist(key, value if isinstance(value, list) else [value])
     return query
+
+
+_CONTROL_CHARACTER = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def param_errors(params: StoredParams, accepted: set[str]) -> dict[str, list[str]]:
+    """A message for each parameter that carries a control character (PostgreSQL's JSON refuses
+    NUL) or that is not one of `accepted`, by name; empty when every one is fine."""
+    errors: dict[str, list[str]] = {}
+    for key, value in params.items():
+        values = value if isinstance(value, list) else [value]
+        if any(_CONTROL_CHARACTER.search(text) for text in [key, *values]):
+            errors[key] = [_("Remove the control character (such as NUL) from this parameter.")]
+        elif key not in accepted:
+            errors[key] = [
+                _("This export does not take this parameter; it takes: %(accepted)s.")
+                % {"accepted": ", ".join(sorted(accepted)) or "-"}
+            ]
+    return errors

@@ -1,6 +1,7 @@
 import pytest
 from django.urls import reverse
 
+from apps.common.tests.admin_export_helpers import changelist_ids, export_the_list
 from apps.missions.admin import MissionAdmin, RewardAdmin
 from apps.missions.models import Mission
 from apps.users.tests.factories import StaffUserFactory
@@ -55,6 +56,30 @@ def test_admin_numbers_are_the_same_on_every_request(admin_client):
     again = changelist_rows(admin_client.get(MISSION_CHANGELIST))
 
     assert [m.number for m in first] == [m.number for m in again] == [1, 2, 3]
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        pytest.param({"is_exposed__exact": "1"}, id="filter"),
+        pytest.param({"q": "review"}, id="search"),
+        pytest.param({"o": f"-{column(MissionAdmin, 'title')}"}, id="ordering"),
+        pytest.param(
+            {"is_exposed__exact": "1", "q": "review", "o": str(column(MissionAdmin, "title"))},
+            id="all-three",
+        ),
+    ],
+)
+def test_the_list_button_exports_the_changelists_rows_in_its_order(admin_client, s3, params):
+    for title, hidden in (("b review", False), ("a review", True), ("c other", False)):
+        MissionFactory.create(title=title, hidden=hidden)
+    MissionFactory.create(title="d", description="needs a review")
+
+    shown = changelist_ids(admin_client, MISSION_CHANGELIST, params)
+    job, exported = export_the_list(admin_client, s3, MISSION_CHANGELIST, params)
+
+    assert exported == shown
+    assert (job.export_name, job.query_params) == ("admin.missions.mission", params)
 
 
 def test_reward_admin_counts_missions_and_sorts_by_them(admin_client):
