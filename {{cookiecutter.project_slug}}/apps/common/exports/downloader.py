@@ -50,6 +50,7 @@ from django_filters import FilterSet
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 
+from .cells import DEFAULT_DATE_FORMAT, DEFAULT_DATETIME_FORMAT, CellRules
 from .columns import ColumnPlan
 from .csv_format import (
     BOM,
@@ -157,6 +158,12 @@ class CSVDownloader:
     # Called with (processed, total) whenever progress is written: an export job's heartbeat.
     on_progress: Callable[[int, int], None] | None = None
     file_format: str = CSV  # or "xlsx"
+    # The cell rules (see cells.py), each on by default:
+    choice_labels: bool = True  # a choice field's label in the reader's language, not its code
+    datetime_format: str | None = DEFAULT_DATETIME_FORMAT  # None: the serializer's ISO text
+    date_format: str | None = DEFAULT_DATE_FORMAT  # None: the serializer's text
+    time_zone: str = from_settings("TIME_ZONE")  # datetimes' zone, CSV text and XLSX cells
+    relation_headers: bool = True  # "customer username", not "username", without a label
 
     _OPTIONS = frozenset(
         {
@@ -178,6 +185,11 @@ class CSVDownloader:
             "max_skipped_share",
             "on_progress",
             "file_format",
+            "choice_labels",
+            "datetime_format",
+            "date_format",
+            "time_zone",
+            "relation_headers",
         }
     )
 
@@ -264,6 +276,7 @@ class CSVDownloader:
             labels=self.get_csv_headers(),
             kinds=[column_kind(field) for field in self.column_plan.fields],
             tmpdir=path.parent,
+            zone=self.cell_rules.zone,
         )
         for rows in self._cell_batches(self._to_xlsx_cell, _unchanged):
             sheet.write_rows(rows)
@@ -274,6 +287,8 @@ class CSVDownloader:
     def get_result_as_streaming_response(self) -> StreamingHttpResponse:
         # Filter errors and the row limit are raised here, as a 400, before any byte is sent.
         self._filtered_queryset()
+        # Labels are found now, in the request's language, not while the server sends the body.
+        self.column_plan  # noqa: B018
         if self.format.name == XLSX:
             return self._xlsx_file_response()
         response = StreamingHttpResponse(self._stream(), content_type=self.format.content_type)
@@ -307,7 +322,18 @@ class CSVDownloader:
     @cached_property
     def column_plan(self) -> ColumnPlan:
         """Built once per export, with the one serializer instance it reads through."""
-        return ColumnPlan(self.get_serializer_class()(), self.queryset.model)
+        return ColumnPlan(self.get_serializer_class()(), self.queryset.model, self.cell_rules)
+
+    @cached_property
+    def cell_rules(self) -> CellRules:
+        return CellRules.for_export(
+            choice_labels=self.choice_labels,
+            relation_headers=self.relation_headers,
+            datetime_format=self.datetime_format,
+            date_format=self.date_format,
+            time_zone=self.time_zone,
+            spreadsheet=self.format.name == XLSX,
+        )
 
     @cached_property
     def _to_cell(self) -> CellConverter:
