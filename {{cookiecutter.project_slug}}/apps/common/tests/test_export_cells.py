@@ -2,13 +2,14 @@
 export, in CSV and in XLSX, for a Korean and an English reader."""
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.db import models
 from django.utils import translation
 from rest_framework import serializers
 
-from apps.common.exports.cells import CellRules
+from apps.common.exports.cells import DEFAULT_DATETIME_FORMAT, CellRules, local_datetime_text
 from apps.common.exports.columns import ColumnPlan
 from apps.common.models import ExportJob
 
@@ -186,3 +187,19 @@ def test_headers_are_in_the_readers_language(job, write):
 
     assert korean[2:4] == ["사용자 스태프 권한", "내보내기 이름"]
     assert english[2:4] == ["staff status", "export name"]
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (dt.datetime(999, 12, 31, 15, 0, 59, 999999, tzinfo=dt.UTC), "0999-12-31 23:28:51"),
+        (dt.datetime(2024, 1, 31, 15, 30, 5, tzinfo=dt.UTC), "2024-02-01 00:30:05"),
+        (dt.datetime(2024, 1, 31, 15, 30, 5), "2024-01-31 15:30:05"),  # naive: as it is
+        (None, None),
+    ],
+)
+def test_the_default_datetime_text(value, expected):
+    # Before 1908 Seoul kept its local mean time, UTC+8:27:52.
+    represent = local_datetime_text(ZoneInfo("Asia/Seoul"), DEFAULT_DATETIME_FORMAT)
+
+    assert represent(value) == expected
