@@ -125,28 +125,51 @@ class CellRules:
             if not self.choice_labels or type(field).to_representation not in _PLAIN_CHOICES:
                 return None
             return ValueRule(choice_label_map(model_field).__getitem__)
-        if isinstance(model_field, models.DateTimeField):  # before DateField, its base class
-            if not _iso_text(field, _ISO_DATETIME_REPRESENTATIONS, api_settings.DATETIME_FORMAT):
-                return None
-            if self.spreadsheet:
-                return ValueRule(None)
-            if self.datetime_format is None:
-                return None
-            return ValueRule(local_datetime_text(self.zone, self.datetime_format))
-        if isinstance(model_field, models.DateField):
-            if not _iso_text(field, _ISO_DATE_REPRESENTATIONS, api_settings.DATE_FORMAT):
-                return None
-            if self.spreadsheet:
-                return ValueRule(None)
-            if self.date_format is None:
-                return None
-            return ValueRule(date_text(self.date_format))
+        for kind in _TIME_KINDS:  # the datetime first: a DateTimeField is a DateField too
+            if isinstance(model_field, kind.model_field):
+                output_format = getattr(api_settings, kind.api_format_setting)
+                if not _iso_text(field, kind.representations, output_format):
+                    return None
+                if self.spreadsheet:
+                    return ValueRule(None)
+                represent = kind.text(self)
+                return None if represent is None else ValueRule(represent)
         return None
+
+    def datetime_represent(self) -> Represent | None:
+        if self.datetime_format is None:
+            return None
+        return local_datetime_text(self.zone, self.datetime_format)
+
+    def date_represent(self) -> Represent | None:
+        return None if self.date_format is None else date_text(self.date_format)
 
     def header(self, hops: tuple[models.Field, ...], field: models.Field) -> str:
         """A column's header when its serializer field has no label of its own."""
         names = [*hops, field] if self.relation_headers else [field]
         return " ".join(str(name.verbose_name) for name in names)
+
+
+@dataclass(frozen=True)
+class _TimeKind:
+    """Datetimes or dates: the model field, the serializer representations the rule replaces,
+    the DRF setting of their default format, and the rule's text function."""
+
+    model_field: type[models.Field]
+    representations: frozenset
+    api_format_setting: str
+    text: Callable[[CellRules], Represent | None]
+
+
+_TIME_KINDS = (
+    _TimeKind(
+        models.DateTimeField,
+        _ISO_DATETIME_REPRESENTATIONS,
+        "DATETIME_FORMAT",
+        CellRules.datetime_represent,
+    ),
+    _TimeKind(models.DateField, _ISO_DATE_REPRESENTATIONS, "DATE_FORMAT", CellRules.date_represent),
+)
 
 
 def _iso_text(field: serializers.Field, representations: frozenset, default_format: Any) -> bool:

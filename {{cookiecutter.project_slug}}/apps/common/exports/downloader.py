@@ -22,9 +22,12 @@ first byte, and written by the `csv` module; both results are the same bytes. Wi
 production of rows and cells, two writers. A row that fails once streaming has begun can only
 cut the response short: exports that may fail belong in a task.
 
-`allow_row_limit` and `s3_bucket` default to the settings `EXPORTS_ROW_LIMIT` and
-`EXPORTS_S3_BUCKET`, read each time an export runs (so `override_settings` and the environment
-reach every export); a subclass or a keyword argument that sets them wins.
+What the cells say (choice labels, local datetimes, dates, relation headers, the value map)
+is decided by the cell rules, each switched by an attribute below: see cells.py.
+
+`allow_row_limit`, `s3_bucket` and `time_zone` default to the settings `EXPORTS_ROW_LIMIT`,
+`EXPORTS_S3_BUCKET` and `TIME_ZONE`, read each time an export runs (so `override_settings` and
+the environment reach every export); a subclass or a keyword argument that sets them wins.
 """
 
 import logging
@@ -246,7 +249,8 @@ class CSVDownloader:
         return f"{self.file_prefix}_{timezone.localtime():%Y%m%d_%H%M%S}.{self.format.extension}"
 
     def get_csv_headers(self) -> list[str]:
-        """Each field's label, else its model field's verbose name, else its name."""
+        """Each field's label, else its model field's verbose name (after the relation's, for a
+        dotted source: `relation_headers`), else its name; in the active language."""
         return self.column_plan.labels
 
     def get_csv_row(self, data: Mapping[str, Any]) -> list[Any]:
