@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext_lazy as _
 
 
@@ -6,3 +7,8 @@ class CommonConfig(AppConfig):
     name = "apps.common"
     label = "common"
     verbose_name = _("Common")
+
+    def ready(self) -> None:
+        # Every app declares its exports in its `exports` module: importing them all here
+        # registers every export in each process (web, worker, admin) without the URLconf.
+        autodiscover_modules("exports")

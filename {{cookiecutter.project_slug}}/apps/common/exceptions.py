@@ -2,7 +2,9 @@
 
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -37,6 +39,14 @@ def _error_lines(detail: Any, prefix: str) -> list[str]:
 
 
 def _as_drf_exception(exc: Exception) -> Exception:
+    if isinstance(exc, RequestDataTooBig):
+        # Django's own answer is an HTML page; an API client is told the limit instead.
+        return exceptions.ParseError(
+            _(
+                "The request body is larger than the {limit:,} bytes this API accepts. "
+                "Send less at once (for a batch, fewer items per request)."
+            ).format(limit=settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
+        )
     if isinstance(exc, DjangoValidationError):
         if hasattr(exc, "error_dict"):
             return exceptions.ValidationError(exc.message_dict)

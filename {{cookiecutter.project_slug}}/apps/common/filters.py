@@ -6,16 +6,25 @@ Two gaps in django-filter's defaults, closed here for every app:
   would hold the whole table). Here such a value is an error naming the parameter.
 - An id beyond the database's integer range (`?user=99999999999999999999`) reaches the database
   and fails there (SQLite raises OverflowError): a 500. Here ids are checked against the range of
-  a primary key first.
+  a primary key first, and an id must be a whole number (`?reward=41.5` is a 400).
+
+`StableOrderingFilter` is the ordering backend of every list: an unknown field is a 400, and the
+primary key breaks ties, so a list and its export hold one order.
 """
 
+from collections.abc import Sequence
 from typing import Any
 
 from django import forms
 from django.db import models
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from django_filters import fields as filter_fields
 from django_filters import rest_framework as filters
+from rest_framework.exceptions import ValidationError
+from rest_framework.filters import OrderingFilter
+from rest_framework.request import Request
+from rest_framework.views import APIView
 
 # The largest value of a BigAutoField (a signed 64-bit integer), the type of every primary key.
 MAX_ID = 2**63 - 1
@@ -50,10 +59,20 @@ class StrictBooleanFilter(filters.BooleanFilter):
 
 class BoundedModelChoiceField(filter_fields.ModelChoiceField):
     """A related object by its id; an integer id out of a primary key's range matches nothing
-    (a 400 like any unknown id) instead of reaching the database."""
+    (a 400 like any unknown id) instead of reaching the database, and an id that is not a whole
+    number (`?reward=41.5`) is a 400 saying so."""
 
     def to_python(self, value: Any) -> Any:
         text = str(value).strip()
+        if value in self.empty_values:
+            return super().to_python(value)
+        integer_ids = isinstance(self.queryset.model._meta.pk, models.IntegerField)
+        if integer_ids and not text.lstrip("-").isdigit():
+            raise forms.ValidationError(
+                _("Use the id of one %(model)s, a whole number, not %(value)s."),
+                code="invalid_choice",
+                params={"model": self.queryset.model._meta.verbose_name, "value": repr(text)},
+            )
         if text.lstrip("-").isdigit() and not 0 < int(text) <= MAX_ID:
             raise forms.ValidationError(
                 self.error_messages["invalid_choice"], code="invalid_choice"
@@ -94,3 +113,29 @@ class FilterSet(filters.FilterSet):
         **_forward_relation_defaults(),
         models.BooleanField: {"filter_class": StrictBooleanFilter},
     }
+
+
+class StableOrderingFilter(OrderingFilter):
+    """`?ordering=title,-starts_at`: an unknown field is a 400, not silently ignored, and the
+    primary key always ends the ordering so equal values keep one order across pages."""
+
+    def get_ordering(self, request: Request, queryset: QuerySet, view: APIView) -> Sequence[str]:
+        params = request.query_params.get(self.ordering_param, "")
+        fields = [term.strip() for term in params.split(",") if term.strip()]
+        if not fields:
+            return self.get_default_ordering(view) or ()
+        valid = self.remove_invalid_fields(queryset, fields, view, request)
+        invalid = [term for term in fields if term not in valid]
+        if invalid:
+            allowed = ", ".join(name for name, _label in self.get_valid_fields(queryset, view))
+            raise ValidationError(
+                {
+                    self.ordering_param: [
+                        _("Unknown ordering %(terms)s; use %(allowed)s.")
+                        % {"terms": repr(", ".join(invalid)), "allowed": allowed}
+                    ]
+                }
+            )
+        if not {"id", "-id", "pk", "-pk"} & set(fields):
+            fields.append("-id")
+        return fields

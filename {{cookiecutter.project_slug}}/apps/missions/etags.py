@@ -25,10 +25,14 @@ def mission_etag(mission: Mission) -> str:
 def if_match_updated_at(request: Request) -> datetime | None:
     """The version the client read, from its `If-Match` header; None when it sent none (or `*`).
 
-    A header that is not one ETag of ours is a 400 saying what to send.
+    A header that is not one ETag of ours, a blank one included, is a 400 saying what to send:
+    a client that meant a precondition never gets an unconditional write.
     """
-    header = request.headers.get("If-Match", "").strip()
-    if header in {"", "*"}:
+    sent = request.headers.get("If-Match")
+    if sent is None:
+        return None
+    header = sent.strip()
+    if header == "*":
         return None
     match = _ETAG.fullmatch(header)
     if match is not None:

@@ -151,3 +151,24 @@ class MissionBulkChangeSerializer(EditableFieldsSerializer):
     class Meta(EditableFieldsSerializer.Meta):
         fields = ("id", *MISSION_EDITABLE_FIELDS, "updated_at")
         list_serializer_class = MissionBatchListSerializer
+
+
+class MissionCSVSerializer(serializers.ModelSerializer):
+    """The missions export's columns, in order: model fields and dotted paths only, so the
+    exporter reads them straight from `values_list`."""
+
+    reward_name = serializers.CharField(source="reward.name", label=_("reward"))
+    reward_point = serializers.IntegerField(source="reward.point", label=_("point"))
+
+    class Meta:
+        model = Mission
+        fields = (
+            "id",
+            "title",
+            "is_exposed",
+            "starts_at",
+            "ends_at",
+            "reward_name",
+            "reward_point",
+            "created_at",
+        )

@@ -12,12 +12,13 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from apps.common.filters import StableOrderingFilter
 from apps.common.parsers import JSONParser
 from apps.common.permissions import IsStaff
 from apps.common.schema import ErrorSerializer
 
 from .etags import if_match_updated_at, mission_etag
-from .filters import MissionFilter, StableOrderingFilter
+from .filters import MissionFilter
 from .models import Mission
 from .pagination import MissionListPagination
 from .selectors import MISSION_ORDERING, mission_get, mission_list

@@ -3,19 +3,14 @@ from django.urls import path
 from apps.common.exports import ExportApi
 from apps.common.permissions import IsStaff
 
-from .exports import MissionRewardLogCSVDownloader
-from .selectors import reward_log_list
+from .exports import reward_log_export
 from .views import MissionRewardTotalsApi, RewardLogListApi
 
 urlpatterns = [
     path("", RewardLogListApi.as_view(), name="reward-log-list"),
     path(
         "export/",
-        ExportApi.as_view(
-            downloader_class=MissionRewardLogCSVDownloader,
-            queryset=reward_log_list,
-            permission_classes=[IsStaff],
-        ),
+        ExportApi.as_view(export=reward_log_export, permission_classes=[IsStaff]),
         name="reward-log-export",
     ),
     path(

@@ -1,10 +1,12 @@
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 
+from apps.common.filters import FilterSet
+
 from .models import User
 
 
-class UserFilter(filters.FilterSet):
+class UserFilter(FilterSet):
     """`?is_staff=true&is_active=true&joined_after=2025-01-01&joined_before=2025-01-31` (dates in
     the project's time zone, both ends included)."""
 

@@ -4,8 +4,8 @@ from rest_framework import serializers
 from .models import User
 
 
-class UserCSVSerializer(serializers.ModelSerializer):
-    """The users export's columns, in order, with their header labels."""
+class UserSerializer(serializers.ModelSerializer):
+    """A user in the staff's user list."""
 
     class Meta:
         model = User
@@ -20,6 +20,15 @@ class UserCSVSerializer(serializers.ModelSerializer):
             "date_joined",
             "last_login",
         )
+        read_only_fields = fields
+
+
+class UserCSVSerializer(serializers.ModelSerializer):
+    """The users export's columns, in order, with their header labels."""
+
+    class Meta:
+        model = User
+        fields = UserSerializer.Meta.fields  # the list's columns, as the list shows them
         extra_kwargs = {
             "id": {"label": _("ID")},
             "username": {"label": _("Username")},

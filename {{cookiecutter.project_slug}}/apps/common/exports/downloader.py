@@ -143,7 +143,7 @@ class CSVDownloader:
     filterset_class: type[FilterSet] | None = None
     serializer_class: type[serializers.Serializer] | None = None
     query_params: Mapping[str, Any] | None = None
-    ordering_fields: str | Sequence[str] = "-pk"
+    ordering_fields: str | Sequence[str] | None = "-pk"  # None: keep the queryset's order
     value_convert_map: Mapping[Any, Any] | None = {None: "-", True: "Y", False: "N"}
     allow_row_limit: int | None = from_settings("EXPORTS_ROW_LIMIT")  # falsy: no limit
     s3_bucket: str = from_settings("EXPORTS_S3_BUCKET")
@@ -233,6 +233,8 @@ class CSVDownloader:
             raise ExportFailure(
                 ROW_LIMIT_EXCEEDED, {"rows": self.total, "limit": self.allow_row_limit}
             )
+        if self.ordering_fields is None:  # ordered already, as an export's pipeline does
+            return queryset
         ordering = (
             [self.ordering_fields]
             if isinstance(self.ordering_fields, str)

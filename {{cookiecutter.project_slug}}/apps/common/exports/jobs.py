@@ -73,11 +73,11 @@ def export_job_run(*, job_id: int, celery_task_id: str | None = None) -> None:
     if not _claim(job_id, celery_task_id):
         logger.warning("Export job %s is not pending; this delivery leaves it alone.", job_id)
         return
-    job = ExportJob.objects.get(pk=job_id)
+    job = ExportJob.objects.select_related("user").get(pk=job_id)
     downloader: CSVDownloader | None = None
     try:
         downloader = export_get(job.export_name).downloader(
-            user_id=job.user_id,
+            user=job.user,
             query_params=job.query_params,
             celery_task_id=celery_task_id,
             on_progress=_heartbeat(job_id),

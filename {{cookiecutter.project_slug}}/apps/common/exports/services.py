@@ -15,8 +15,8 @@ from apps.common.exceptions import ApplicationError
 from apps.common.models import ExportJob
 from apps.common.tasks import run_export_job
 
-from .formats import CSV, file_format_get, without_format
-from .query_params import StoredParams, normalize_query_params
+from .formats import CSV, file_format_get
+from .query_params import StoredParams
 from .registry import export_get
 
 # What a client over the cap is told to wait: about how long a typical export takes.
@@ -51,18 +51,18 @@ def export_job_start(
 ) -> ExportJob:
     """Record a pending job for `user` (signed in) and run it in a Celery task once committed.
 
-    The export's name, its filters, the format and the row limit are checked first: bad input
-    raises a ValidationError (the API answers 400 with what to fix) and no job is created. The
+    The export's name, its parameters (as its pipeline cleans them: unknown, malformed or
+    NUL-carrying ones refused, pagination dropped), the format and the row limit are checked
+    first: bad input raises a ValidationError (the API answers 400 with what to fix) and no job
+    is created. Only the cleaned parameters are stored. The
     same export with the same filters and format already pending or running for `user` is
     returned instead of a new job; a user with `EXPORTS_MAX_ACTIVE_JOBS_PER_USER` jobs pending
     or running gets `TooManyExportJobs` (a 429).
     """
-    filters = normalize_query_params(without_format(query_params or {}))
+    export = export_get(export_name)
+    filters = export.clean_params(query_params or {})
     file_format = file_format_get(file_format).name
-    downloader = export_get(export_name).downloader(
-        user_id=user.pk, query_params=filters, file_format=file_format
-    )
-    downloader.count_rows()
+    export.downloader(user=user, query_params=filters, file_format=file_format).count_rows()
     # One start at a time per user: the duplicate check and the cap then see every job.
     get_user_model().objects.select_for_update().filter(pk=user.pk).first()
     active = list(ExportJob.objects.filter(user_id=user.pk, status__in=ExportJob.ACTIVE))

@@ -1,26 +1,26 @@
 """The export endpoints: `ExportApi` (stream a file, or start a job), and the export jobs: the
 caller's list, one job's status, and cancelling it.
 
-# apps/orders/urls.py: the whole API of an export, on one line
-path("export/", ExportApi.as_view(downloader_class=OrderCSVDownloader, queryset=order_list)),
+# apps/orders/urls.py: the whole API of an export (declared in apps/orders/exports.py), one line
+path("export/", ExportApi.as_view(export=order_export, permission_classes=[IsStaff])),
 """
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ImproperlyConfigured
 from django.db.models import QuerySet
 from django.http import HttpResponseBase
 from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from django_filters import FilterSet
 from django_filters import rest_framework as filters
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, status
+from rest_framework.generics import GenericAPIView
 from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.parsers import BaseParser
 from rest_framework.renderers import BaseRenderer, JSONRenderer
@@ -32,9 +32,10 @@ from apps.common.exceptions import ApplicationError
 from apps.common.models import ExportJob
 from apps.common.schema import AutoSchema, ErrorSerializer
 
-from .downloader import CSVDownloader, ExportRowError, TooManyRowErrors
+from .downloader import ExportRowError, TooManyRowErrors
 from .formats import FILE_FORMATS, FORMAT_PARAM, XLSX_MEDIA_TYPE, FileFormat, requested_format
-from .registry import export_register
+from .pipelines import ListViewPipeline
+from .registry import Export, export_get
 from .selectors import (
     export_job_get_for_user,
     export_job_list_own,
@@ -68,10 +69,22 @@ def prefers_async(request: Request) -> bool:
 
 
 class ExportSchema(AutoSchema):
-    """Both methods take the downloader's FilterSet as query parameters, as a list view does."""
+    """Both methods take the list's query parameters (filters, search, ordering), as the list
+    view documents them: the filter backends run over an instance of the list view."""
 
     def get_filter_backends(self) -> list[Any]:
-        return [DjangoFilterBackend]
+        # Called while `self.view` is the list view: see _get_filter_parameters.
+        return list(getattr(self.view, "filter_backends", []))
+
+    def _get_filter_parameters(self) -> list[Any]:
+        list_view = self.view.list_view() if isinstance(self.view, ExportApi) else None
+        if list_view is None:
+            return []
+        export_view, self.view = self.view, list_view
+        try:
+            return super()._get_filter_parameters()
+        finally:
+            self.view = export_view
 
 
 FORMAT_PARAMETER = OpenApiParameter(
@@ -94,49 +107,45 @@ PREFER_PARAMETER = OpenApiParameter(
 
 class ExportApi(APIView):
     """GET streams the export's file; POST starts an export job and answers 202 with its status
-    URL. Both take the filters from the query string, so the same URL exports the same rows,
-    and the format from `?format=` or the `Accept` header.
+    URL. Both take the list's parameters (filters, search, ordering) from the query string, so
+    the same URL exports the same rows in the same order, and the format from `?format=` or the
+    `Accept` header. A parameter the list does not take is a 400 naming it; the list's
+    pagination parameters are ignored.
 
     GET streams at most `EXPORTS_STREAM_MAX_ROWS` rows: a larger export is a 400 telling the
     client to start a job, or, with `Prefer: respond-async`, starts one (202).
 
-    Wire it with the downloader class and the base selector (called on every request);
-    `permission_classes` and the rest as for any DRF view. The export is registered under
-    `export_name` (default: the downloader's `file_prefix`) for the job runner.
+    Wire it with the export its app declares in `exports.py`: `as_view(export=order_export)`,
+    or by the name it is registered under, `as_view(export_name="order")` (the name a job
+    stores); `permission_classes` and the rest as for any DRF view.
     """
 
-    downloader_class: type[CSVDownloader] | None = None
-    queryset: Callable[[], QuerySet] | None = None  # the base selector, e.g. `order_list`
-    export_name: str | None = None
+    export: Export | None = None
+    export_name: str | None = None  # or the export's name, looked up when a request comes
     renderer_classes = [JSONRenderer]  # for errors and the 202; the file streams by itself
     content_negotiation_class = FirstRendererNegotiation
     schema = ExportSchema()
 
     @classmethod
     def as_view(cls, **initkwargs: Any) -> Any:
-        """The view, with its export registered (at URL loading, so a mistake shows at once)."""
-        downloader_class = initkwargs.get("downloader_class", cls.downloader_class)
-        queryset = initkwargs.get("queryset", cls.queryset)
-        if downloader_class is None or queryset is None:
-            raise ImproperlyConfigured("ExportApi.as_view() needs downloader_class= and queryset=.")
-        name = initkwargs.get("export_name") or cls.export_name or downloader_class.file_prefix
-        export_register(name=name, downloader_class=downloader_class, queryset=queryset)
-        return super().as_view(**{**initkwargs, "export_name": name})
+        if not (initkwargs.get("export") or cls.export or initkwargs.get("export_name")):
+            raise ImproperlyConfigured(
+                "ExportApi.as_view() needs export= (an Export declared in the app's exports.py) "
+                "or export_name= (the name it is registered under)."
+            )
+        return super().as_view(**initkwargs)
 
-    @property
-    def filterset_class(self) -> type[FilterSet] | None:
-        """The downloader's FilterSet: the schema's query parameters come from it."""
-        return self.get_downloader_class().filterset_class
+    def get_export(self) -> Export:
+        return self.export or export_get(self.export_name or "")
 
-    def get_downloader_class(self) -> type[CSVDownloader]:
-        if self.downloader_class is None:
-            raise ImproperlyConfigured("ExportApi needs a downloader_class.")
-        return self.downloader_class
-
-    def get_queryset(self) -> QuerySet:
-        if self.queryset is None:
-            raise ImproperlyConfigured("ExportApi needs a queryset (the base selector).")
-        return self.queryset()
+    def list_view(self) -> GenericAPIView | None:
+        """The list view the export's rows come from, for the schema (None for another kind of
+        pipeline)."""
+        pipeline = self.get_export().pipeline
+        if not isinstance(pipeline, ListViewPipeline):
+            return None
+        request = getattr(self, "request", None)
+        return pipeline.view({}, request.user if request is not None else AnonymousUser())
 
     def requested_format(self, request: Request) -> FileFormat:
         return requested_format(request.query_params, request.headers.get("Accept", ""))
@@ -156,11 +165,8 @@ class ExportApi(APIView):
     )
     def get(self, request: Request) -> HttpResponseBase:
         file_format = self.requested_format(request)
-        downloader = self.get_downloader_class()(
-            user_id=request.user.pk,
-            queryset=self.get_queryset(),
-            query_params=request.query_params,
-            file_format=file_format.name,
+        downloader = self.get_export().downloader(
+            user=request.user, query_params=request.query_params, file_format=file_format.name
         )
         rows, most = downloader.count_rows(), settings.EXPORTS_STREAM_MAX_ROWS
         if most and rows > most:
@@ -193,7 +199,7 @@ class ExportApi(APIView):
         """Start a job (or find the same one already under way) and answer 202 with its URL."""
         job = export_job_start(
             user=request.user,
-            export_name=self.export_name or self.get_downloader_class().file_prefix,
+            export_name=self.get_export().name,
             query_params=request.query_params,
             file_format=file_format.name,
         )

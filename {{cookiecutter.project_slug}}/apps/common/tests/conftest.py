@@ -2,14 +2,14 @@ import pytest
 
 from apps.common.exports import registry
 
-from .export_helpers import JobCSVDownloader, job_list
+from .export_helpers import job_export
 
 
 @pytest.fixture
 def export_registry(monkeypatch):
     """The registry with the test export "jobs"; what a test registers is forgotten after it."""
     monkeypatch.setattr(registry, "_exports", dict(registry._exports))
-    registry.export_register(name="jobs", downloader_class=JobCSVDownloader, queryset=job_list)
+    registry.export_register(job_export())
     return registry
 
 

@@ -16,12 +16,15 @@ from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 from django.http import StreamingHttpResponse
 from django.utils import timezone
-from rest_framework import serializers
+from django_filters.rest_framework import DjangoFilterBackend
+from rest_framework import generics, serializers
 
 from apps.common import CSVDownloader
+from apps.common.exports import Export, ListViewPipeline
 from apps.common.exports.csv_format import BOM, neutralize_formula
 from apps.common.exports.s3 import S3ClientService
 from apps.common.models import ExportJob
+from apps.common.permissions import IsStaff
 
 
 class JobFilter(django_filters.FilterSet):
@@ -119,7 +122,30 @@ class JobCSVDownloader(CSVDownloader):
 
 
 def job_list() -> QuerySet[ExportJob]:
-    return ExportJob.objects.all()
+    return ExportJob.objects.order_by("-pk")
+
+
+class JobListApi(generics.ListAPIView):
+    """A list of ExportJob rows filtered by `JobFilter`: the test export's list."""
+
+    permission_classes = [IsStaff]
+    serializer_class = JobCSVSerializer
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = JobFilter
+
+    def get_queryset(self) -> QuerySet[ExportJob]:
+        return job_list()
+
+
+def job_export(
+    downloader_class: type[CSVDownloader] = JobCSVDownloader, name: str = "jobs"
+) -> Export:
+    """The test export over `JobListApi`, with another downloader class or name if asked."""
+    return Export(
+        name=name,
+        downloader_class=downloader_class,
+        pipeline=ListViewPipeline(view_class=JobListApi),
+    )
 
 
 def streamed(response: StreamingHttpResponse) -> bytes:

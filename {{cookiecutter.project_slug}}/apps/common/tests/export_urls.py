@@ -5,15 +5,13 @@ from django.urls import include, path
 from apps.common.exports import ExportApi
 from apps.common.permissions import IsStaff
 
-from .export_helpers import JobCSVDownloader, job_list
+from .export_helpers import job_export
 
 urlpatterns = [
     path("", include("apps.common.urls")),
     path(
         "jobs/export/",
-        ExportApi.as_view(
-            downloader_class=JobCSVDownloader, queryset=job_list, permission_classes=[IsStaff]
-        ),
+        ExportApi.as_view(export=job_export(), permission_classes=[IsStaff]),
         name="job-export",
     ),
 ]

@@ -15,7 +15,7 @@ from apps.common.exports.services import export_job_cancel
 from apps.common.models import ExportJob
 from apps.users.tests.factories import StaffUserFactory, UserFactory
 
-from .export_helpers import JobCSVDownloader, job_list
+from .export_helpers import JobCSVDownloader, job_export
 from .factories import ExportJobFactory
 
 pytestmark = pytest.mark.django_db
@@ -110,9 +110,7 @@ def test_a_running_job_stops_at_its_next_chunk_and_leaves_nothing(
                 export_job_cancel(job=ExportJob.objects.get(pk=job.pk))
             return super()._batch_cells(*args, **kwargs)
 
-    export_registry.export_register(
-        name=job.export_name, downloader_class=CancelledAfterTwoChunks, queryset=job_list
-    )
+    export_registry.export_register(job_export(CancelledAfterTwoChunks, name=job.export_name))
     export_job_run(job_id=job.pk, celery_task_id="task-1")
 
     job.refresh_from_db()
@@ -132,9 +130,7 @@ def test_a_job_cancelled_after_its_last_chunk_uploads_nothing(s3, settings, expo
             yield from super().generate_csv_lines()
             export_job_cancel(job=ExportJob.objects.get(pk=job.pk))
 
-    export_registry.export_register(
-        name=job.export_name, downloader_class=CancelledAtTheEnd, queryset=job_list
-    )
+    export_registry.export_register(job_export(CancelledAtTheEnd, name=job.export_name))
     export_job_run(job_id=job.pk)
 
     job.refresh_from_db()

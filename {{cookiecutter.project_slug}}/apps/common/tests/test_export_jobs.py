@@ -7,6 +7,8 @@ import pytest
 from boto3.exceptions import S3UploadFailedError
 from botocore.exceptions import ClientError
 from celery.exceptions import SoftTimeLimitExceeded
+from django.conf import settings
+from django.urls import reverse
 from django.utils import timezone
 from moto import mock_aws
 
@@ -17,11 +19,18 @@ from apps.common.exports.jobs import (
     export_jobs_fail_stale,
     export_temp_dirs_delete_stale,
 )
+from apps.common.exports.services import export_job_start
 from apps.common.models import ExportJob
 from apps.common.tasks import delete_expired_exports, fail_stale_exports, run_export_job
 from config.celery import app
 
-from .export_helpers import ExplosiveMethodSerializer, JobCSVDownloader, csv_rows, job_list, s3_body
+from .export_helpers import (
+    ExplosiveMethodSerializer,
+    JobCSVDownloader,
+    csv_rows,
+    job_export,
+    s3_body,
+)
 from .factories import ExportJobFactory
 
 
@@ -30,9 +39,7 @@ def run(export_registry):
     """Run an export job as the task does, with `downloader_class` registered under its name."""
 
     def run(job: ExportJob, downloader_class=JobCSVDownloader, task_id: str = "task-1") -> None:
-        export_registry.export_register(
-            name=job.export_name, downloader_class=downloader_class, queryset=job_list
-        )
+        export_registry.export_register(job_export(downloader_class, name=job.export_name))
         export_job_run(job_id=job.pk, celery_task_id=task_id)
         job.refresh_from_db()
 
@@ -80,6 +87,24 @@ def test_a_job_of_an_unknown_export_fails_saying_so(s3):
     assert failure_message(job.error_code, job.error_params).startswith(
         "There is no export called 'no-such-export'. Known exports: "
     )
+
+
+@pytest.mark.django_db
+def test_a_job_whose_export_is_no_longer_declared_fails_saying_so(
+    staff_user, staff_client, s3, export_registry, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks() as callbacks:
+        job = export_job_start(user=staff_user, export_name="jobs", query_params={})
+    del export_registry._exports["jobs"]  # a release that no longer declares the export
+
+    for callback in callbacks:
+        callback()  # the queued task runs (eagerly), in the release without the export
+
+    job.refresh_from_db()
+    assert (job.status, job.error_code) == (ExportJob.Status.FAILED, "unknown_export")
+    status = staff_client.get(reverse("export-job-detail", args=[job.pk])).json()
+    assert status["error"].startswith("There is no export called 'jobs'. Known exports: ")
+    assert s3.client.list_objects_v2(Bucket=settings.EXPORTS_S3_BUCKET)["KeyCount"] == 0
 
 
 @pytest.mark.django_db
@@ -231,9 +256,7 @@ def test_a_running_job_beats_its_progress_into_its_row_even_without_a_task_id(
                 seen_in_database.append(row.get(pk=job.pk))
                 yield piece
 
-    export_registry.export_register(
-        name=job.export_name, downloader_class=WatchedDownloader, queryset=job_list
-    )
+    export_registry.export_register(job_export(WatchedDownloader, name=job.export_name))
     export_job_run(job_id=job.pk, celery_task_id=None)
     job.refresh_from_db()
 
@@ -263,9 +286,7 @@ def test_a_late_worker_cannot_revive_a_job_the_sweep_failed(s3, settings, export
             _stale(job, settings)
             assert export_jobs_fail_stale() == 1
 
-    export_registry.export_register(
-        name=job.export_name, downloader_class=SweptMidway, queryset=job_list
-    )
+    export_registry.export_register(job_export(SweptMidway, name=job.export_name))
     export_job_run(job_id=job.pk)
 
     job.refresh_from_db()

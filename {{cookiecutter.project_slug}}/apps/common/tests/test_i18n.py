@@ -14,7 +14,7 @@ from apps.common.exports.jobs import export_job_run
 from apps.common.models import ExportJob
 from apps.users.tests.factories import StaffUserFactory
 
-from .export_helpers import JobCSVDownloader, job_list
+from .export_helpers import JobCSVDownloader, job_export
 from .factories import ExportJobFactory
 
 EXPORT_URL = "/jobs/export/"
@@ -76,9 +76,7 @@ def test_a_job_failed_in_the_worker_reads_in_each_requesters_language(
     class Limited(JobCSVDownloader):
         allow_row_limit = 2
 
-    export_registry.export_register(
-        name=job.export_name, downloader_class=Limited, queryset=job_list
-    )
+    export_registry.export_register(job_export(Limited, name=job.export_name))
 
     with translation.override("ko"):
         export_job_run(job_id=job.pk)

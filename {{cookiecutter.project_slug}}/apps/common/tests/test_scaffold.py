@@ -119,5 +119,5 @@ def test_without_the_export_no_file_mentions_it():
     without = render_app(AppNames(app="orders", model="Order", export=False))
 
     assert set(with_export) - set(without) == {Path("exports.py"), Path("tests/test_exports.py")}
-    assert "OrderCSVDownloader" in with_export[Path("urls.py")]
+    assert "ExportApi.as_view(export=order_export" in with_export[Path("urls.py")]
     assert not [path for path, text in without.items() if "export" in text.lower()]

@@ -57,3 +57,39 @@ def test_a_naive_datetime_before_the_calendar_starts_in_utc_is_a_400(staff_clien
     assert response.json()["errors"] == {
         "starts_at": ["Datetime value out of range: use a date between years 2 and 9998."]
     }
+
+
+@pytest.mark.parametrize("url", [LIST_URL, reverse("reward-log-list")])
+def test_a_related_id_that_is_not_a_whole_number_is_a_400_naming_it(staff_client, url):
+    reward = RewardFactory.create()
+    MissionFactory.create(reward=reward)
+
+    response = staff_client.get(url, {"reward": f"{reward.pk}.5"})
+
+    assert response.status_code == 400
+    assert response.json()["errors"] == {
+        "reward": [f"Use the id of one reward, a whole number, not '{reward.pk}.5'."]
+    }
+
+
+@pytest.mark.parametrize(
+    ("url", "body", "content_type"),
+    [
+        (reverse("mission-bulk"), '[{"title": "' + "x" * 2000 + '"}]', "application/json"),
+        (LIST_URL, "title=" + "x" * 2000, "application/x-www-form-urlencoded"),
+    ],
+)
+def test_a_body_over_the_upload_limit_is_a_json_400_giving_the_limit(
+    staff_client, settings, url, body, content_type
+):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+
+    response = staff_client.post(url, data=body, content_type=content_type)
+
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/json"
+    assert response.json() == {
+        "detail": "The request body is larger than the 1,000 bytes this API accepts. "
+        "Send less at once (for a batch, fewer items per request).",
+        "errors": {},
+    }

@@ -118,7 +118,7 @@ def test_patch_without_a_version_applies_to_the_stored_row(staff_client, if_matc
 
 @pytest.mark.parametrize(
     "if_match",
-    ["12345", 'W/"12345"', '"12345", "67890"', '"abc"', f'"{"9" * 19}"', f'"{"9" * 25}"'],
+    ["12345", 'W/"12345"', '"12345", "67890"', '"abc"', f'"{"9" * 19}"', f'"{"9" * 25}"', " ", ""],
 )
 def test_patch_with_an_if_match_that_is_not_our_etag_is_a_400(staff_client, if_match):
     mission = MissionFactory.create()

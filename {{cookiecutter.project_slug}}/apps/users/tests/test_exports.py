@@ -5,6 +5,7 @@ import yaml
 from django.core.management import call_command
 from django.urls import reverse
 
+from apps.common.models import ExportJob
 from apps.common.tests.export_helpers import csv_rows, streamed
 
 from .factories import UserFactory
@@ -43,13 +44,35 @@ def test_only_staff_may_export_users(api_client, user_client, method):
     assert getattr(user_client, method)(EXPORT_URL).status_code == 403
 
 
-def test_the_project_schema_has_no_warnings_and_the_export_its_filters(tmp_path):
+def test_the_project_schema_has_no_warnings_and_the_export_the_list_parameters(tmp_path):
     schema_file = tmp_path / "schema.yaml"
 
     call_command("spectacular", "--fail-on-warn", "--validate", "--file", str(schema_file))
 
-    export = yaml.safe_load(schema_file.read_text())["paths"]["/api/users/export/"]
-    filters = {"is_staff", "is_active", "joined_after", "joined_before"}
+    paths = yaml.safe_load(schema_file.read_text())["paths"]
+    export = paths["/api/users/export/"]
+    listed = {parameter["name"] for parameter in paths["/api/users/"]["get"]["parameters"]}
+    filters = {"is_staff", "is_active", "joined_after", "joined_before", "search", "ordering"}
+    assert listed == filters | {"page", "size"}
     for method, extra in (("get", {"format", "Prefer"}), ("post", {"format"})):
         parameters = {parameter["name"] for parameter in export[method]["parameters"]}
         assert parameters == filters | extra
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("x=%00", "Remove the control character (such as NUL) from this parameter."),
+        ("joined=2025-01-01", "This export does not take this parameter; it takes: "),
+    ],
+)
+def test_a_parameter_the_list_does_not_take_is_a_400_naming_it_and_stores_no_job(
+    staff_client, query, message
+):
+    response = staff_client.post(f"{EXPORT_URL}?{query}")
+
+    assert response.status_code == 400
+    [(name, [error])] = response.json()["errors"].items()
+    assert name == query.split("=")[0]
+    assert error.startswith(message)
+    assert not ExportJob.objects.exists()
