@@ -133,8 +133,8 @@ def xlsx_sheet(body: bytes) -> Any:
 
 def assert_same_cells(csv_file: list[list[str]], sheet: Any) -> None:
     """The sheet holds the CSV's rows and cells: text equal (the CSV's `'` before formula-like
-    text aside), numbers and dates by value (an ISO datetime in the CSV is the sheet's
-    wall-clock time in the bake's time zone, to Excel's millisecond)."""
+    text aside), numbers and dates by value (a datetime in the CSV is the sheet's wall-clock
+    time in the bake's time zone: to the second as local text, to Excel's millisecond as ISO)."""
     rows = [list(row) for row in sheet.iter_rows(values_only=True)]
     assert len(rows) == len(csv_file), (len(rows), len(csv_file))
     for number, (texts, values) in enumerate(zip(csv_file, rows, strict=True)):
@@ -146,7 +146,10 @@ def _same_cell(text: str, value: Any) -> bool:
     if value is None:
         return text == ""
     if isinstance(value, datetime):
-        written = datetime.fromisoformat(text).astimezone(BAKE_TIME_ZONE).replace(tzinfo=None)
+        written = datetime.fromisoformat(text)
+        if written.tzinfo is None:  # the CSV's local wall-clock time, to the second
+            return timedelta(0) <= value - written < timedelta(seconds=1)
+        written = written.astimezone(BAKE_TIME_ZONE).replace(tzinfo=None)
         return abs(written - value) < timedelta(milliseconds=1)
     if isinstance(value, int | float):
         return float(text) == value

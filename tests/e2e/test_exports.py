@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 
@@ -44,6 +44,15 @@ HEADER = [
 FORMULA_START = tuple("=+-@")
 
 
+# The reward-log statuses as a Korean reader's export labels them (the server's language).
+STATUS_LABELS = {"pending": "대기 중", "paid": "지급 완료", "cancelled": "취소됨"}
+
+
+def as_local_time(value: str | None) -> str | None:
+    """An API datetime (ISO, in the project's time zone) as the export writes it: to the second."""
+    return None if value is None else datetime.fromisoformat(value).strftime("%Y-%m-%d %H:%M:%S")
+
+
 def as_cell(value: object) -> str:
     """A list API value as the CSV writes it: None as "-", formula-like text neutralised."""
     if value is None:
@@ -59,11 +68,11 @@ def expected_row(row: dict) -> list[str]:
         as_cell(f"{row['user']['username']}@example.com"),  # the seeded users' emails
         as_cell(row["mission"]["title"]),
         as_cell(row["reward"]["name"]),
-        as_cell(row["status"]),
+        as_cell(STATUS_LABELS[row["status"]]),
         as_cell(row["point"]),
-        as_cell(row["paid_at"]),
+        as_cell(as_local_time(row["paid_at"])),
         as_cell(row["memo"]),
-        as_cell(row["created_at"]),
+        as_cell(as_local_time(row["created_at"])),
     ]
 
 

@@ -1,4 +1,5 @@
 from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from apps.missions.models import Mission, Reward
@@ -48,23 +49,23 @@ class MissionRewardLogSerializer(serializers.ModelSerializer):
 
 
 class MissionRewardLogCSVSerializer(serializers.Serializer):
-    """The CSV file's columns, in order, with their header labels.
+    """The CSV file's columns, in order, with their header labels (in the reader's language).
 
     Plain model fields and dotted paths across foreign keys only: the exporter reads those
     straight from `values_list`, the fastest way there is. A SerializerMethodField would work
     too, at the cost of building a model instance per row.
     """
 
-    id = serializers.IntegerField(label="번호")
-    username = serializers.CharField(source="user.username", label="회원 아이디")
-    email = serializers.CharField(source="user.email", label="이메일")
-    mission_title = serializers.CharField(source="mission.title", label="미션명")
-    reward_name = serializers.CharField(source="reward.name", label="리워드명")
-    status = serializers.CharField(label="지급 상태")
-    point = serializers.IntegerField(label="포인트")
-    paid_at = serializers.DateTimeField(label="지급 일시")
-    memo = serializers.CharField(label="메모")
-    created_at = serializers.DateTimeField(label="생성 일시")
+    id = serializers.IntegerField(label=_("No."))
+    username = serializers.CharField(source="user.username", label=_("Member ID"))
+    email = serializers.CharField(source="user.email", label=_("Email"))
+    mission_title = serializers.CharField(source="mission.title", label=_("Mission title"))
+    reward_name = serializers.CharField(source="reward.name", label=_("Reward name"))
+    status = serializers.CharField(label=_("Payment status"))
+    point = serializers.IntegerField(label=_("Point"))
+    paid_at = serializers.DateTimeField(label=_("Paid at"))
+    memo = serializers.CharField(label=_("Memo"))
+    created_at = serializers.DateTimeField(label=_("Created at"))
 
 
 class RewardTotalSerializer(serializers.Serializer):

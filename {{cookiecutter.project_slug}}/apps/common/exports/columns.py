@@ -19,9 +19,15 @@ Two read paths, chosen once for the whole export:
 that DRF would turn into a default or an error when the related row is missing; such a field
 takes the instance path. Both paths give exactly `serializer(obj).data`; a field that DRF leaves
 out of the data gives None.
+
+The export's cell rules (cells.py) then take over the columns they apply to (choices, dates and
+datetimes of model fields): on the `values_list` path as one precomputed function per column
+in place of the field's `to_representation` (a label lookup, a local-time formatter), on the
+instance path from the field's value on the instance. Neither path changes: a ruled column is
+read from the database as before.
 """
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from itertools import islice
 from typing import Any
@@ -29,10 +35,10 @@ from typing import Any
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from rest_framework import ISO_8601, serializers
-from rest_framework.fields import empty
+from rest_framework.fields import SkipField, empty
 from rest_framework.settings import api_settings
 
-Represent = Callable[[Any], Any]
+from .cells import CellRules, Represent
 
 
 @dataclass(frozen=True)
@@ -43,6 +49,8 @@ class Column:
     lookup: str | None
     # The value's representation (None-safe); None when the database value is its own.
     represent: Represent | None
+    # Whether a cell rule (cells.py) wrote `represent`, in place of the serializer's.
+    ruled: bool = False
 
 
 @dataclass(frozen=True)
@@ -53,6 +61,7 @@ class _ModelPath:
     attr: str  # the last attribute: `user` (the related object) or `user_id` (its key)
     optional_hop: bool  # a nullable foreign key on the way: the related object may be missing
     relations: tuple[str, ...]  # "user", "order__customer": the foreign keys on the way
+    hops: tuple[models.Field, ...]  # those foreign keys' fields
 
     @property
     def value_field(self) -> models.Field | None:
@@ -77,6 +86,7 @@ def _model_path(model: type[models.Model], attrs: list[str]) -> _ModelPath | Non
     """The model field that `attrs` ends on, if the way there follows forward foreign keys only."""
     optional_hop = False
     relations: list[str] = []
+    hops: list[models.Field] = []
     for position, attr in enumerate(attrs):
         try:
             field = model._meta.pk if attr == "pk" else model._meta.get_field(attr)
@@ -85,13 +95,14 @@ def _model_path(model: type[models.Model], attrs: list[str]) -> _ModelPath | Non
         if field is None or not field.concrete:
             return None
         if position == len(attrs) - 1:
-            return _ModelPath(field, attr, optional_hop, tuple(relations))
+            return _ModelPath(field, attr, optional_hop, tuple(relations), tuple(hops))
         if not (field.many_to_one or field.one_to_one) or attr != field.name:
             return None
         if field.related_model is None:  # a generic foreign key: no model to follow
             return None
         optional_hop = optional_hop or field.null
         relations.append("__".join([*attrs[:position], attr]))
+        hops.append(field)
         model = field.related_model
     return None
 
@@ -179,8 +190,9 @@ def _database_represent(
     return none_safe
 
 
-def _label(field: serializers.Field, path: _ModelPath | None) -> str:
-    """The label given to the field, else its model field's verbose name, else its name.
+def _label(field: serializers.Field, path: _ModelPath | None, rules: CellRules) -> str:
+    """The label given to the field, else its model field's verbose name (after those of the
+    foreign keys on the way, by the relation headers rule), else its name.
 
     Binding gives every DRF field a label (`paid_at` -> "Paid at"); the one given is kept only
     among the field's constructor arguments (`_kwargs`, which DRF's own copying relies on).
@@ -189,18 +201,25 @@ def _label(field: serializers.Field, path: _ModelPath | None) -> str:
     if given is not None:
         return str(given)
     if path is not None:
-        return str(path.field.verbose_name)
+        return rules.header(path.hops, path.field)
     return str(field.field_name)
 
 
-def _column(field: serializers.Field, path: _ModelPath | None) -> Column:
+def _column(
+    field: serializers.Field, path: _ModelPath | None, rules: CellRules, *, values_ruled: bool
+) -> Column:
+    label = _label(field, path, rules)
     value_field = path.value_field if path is not None else None
     if path is None or value_field is None or not _reads_like_drf(field, path):
-        return Column(str(field.field_name), _label(field, path), lookup=None, represent=None)
+        return Column(str(field.field_name), label, lookup=None, represent=None)
+    lookup = "__".join(field.source_attrs)
+    rule = rules.value_rule(field, path.field) if values_ruled else None
+    if rule is not None:
+        return Column(str(field.field_name), label, lookup, rule.represent, ruled=True)
     return Column(
         name=str(field.field_name),
-        label=_label(field, path),
-        lookup="__".join(field.source_attrs),
+        label=label,
+        lookup=lookup,
         represent=_database_represent(
             field, value_field, nullable=path.optional_hop or path.field.null
         ),
@@ -208,22 +227,41 @@ def _column(field: serializers.Field, path: _ModelPath | None) -> Column:
 
 
 class ColumnPlan:
-    """Reads rows for one serializer, a batch at a time, as the representations of its fields."""
+    """Reads rows for one serializer, a batch at a time, as the representations of its fields,
+    or as its cell rules write them (see cells.py; none unless given).
 
-    def __init__(self, serializer: serializers.Serializer, model: type[models.Model]) -> None:
+    Labels and choice labels are text in the language active when the plan is made."""
+
+    def __init__(
+        self,
+        serializer: serializers.Serializer,
+        model: type[models.Model],
+        rules: CellRules | None = None,
+    ) -> None:
         self.serializer = serializer
         fields = [field for field in serializer.fields.values() if not field.write_only]
         paths = [
             _model_path(model, field.source_attrs) if field.source_attrs else None
             for field in fields
         ]
-        self.fields = tuple(fields)
-        self.columns = tuple(map(_column, fields, paths))
-        self.names = tuple(column.name for column in self.columns)
-        self.labels = [column.label for column in self.columns]
         own_representation = (
             type(serializer).to_representation is not serializers.Serializer.to_representation
         )
+        rules = rules or CellRules()
+        self.fields = tuple(fields)
+        self.columns = tuple(
+            # A serializer with its own to_representation decides its values: headers only.
+            _column(field, path, rules, values_ruled=not own_representation)
+            for field, path in zip(fields, paths, strict=True)
+        )
+        self.names = tuple(column.name for column in self.columns)
+        self.labels = [column.label for column in self.columns]
+        # The instance path reads these columns from the instance, through their rule.
+        self._ruled = [
+            (position, field, column.represent)
+            for position, (field, column) in enumerate(zip(fields, self.columns, strict=True))
+            if column.ruled
+        ]
         self.lookups = [column.lookup for column in self.columns if column.lookup is not None]
         self.from_database_rows = not own_representation and len(self.lookups) == len(self.columns)
         self.relations = sorted(
@@ -262,4 +300,16 @@ class ColumnPlan:
                 for column, value in zip(self.columns, raw, strict=False)
             ]
         data = self.serializer.to_representation(raw)
-        return [data.get(name) for name in self.names]
+        values = [data.get(name) for name in self.names]
+        for position, field, represent in self._ruled:
+            value = _instance_value(field, raw)
+            values[position] = value if represent is None else represent(value)
+        return values
+
+
+def _instance_value(field: serializers.Field, instance: models.Model) -> Any:
+    """The field's value as DRF reads it; None where DRF would leave the field out."""
+    try:
+        return field.get_attribute(instance)
+    except SkipField:
+        return None

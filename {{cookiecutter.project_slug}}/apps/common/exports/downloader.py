@@ -22,9 +22,12 @@ first byte, and written by the `csv` module; both results are the same bytes. Wi
 production of rows and cells, two writers. A row that fails once streaming has begun can only
 cut the response short: exports that may fail belong in a task.
 
-`allow_row_limit` and `s3_bucket` default to the settings `EXPORTS_ROW_LIMIT` and
-`EXPORTS_S3_BUCKET`, read each time an export runs (so `override_settings` and the environment
-reach every export); a subclass or a keyword argument that sets them wins.
+What the cells say (choice labels, local datetimes, dates, relation headers, the value map)
+is decided by the cell rules, each switched by an attribute below: see cells.py.
+
+`allow_row_limit`, `s3_bucket` and `time_zone` default to the settings `EXPORTS_ROW_LIMIT`,
+`EXPORTS_S3_BUCKET` and `TIME_ZONE`, read each time an export runs (so `override_settings` and
+the environment reach every export); a subclass or a keyword argument that sets them wins.
 """
 
 import logging
@@ -50,6 +53,7 @@ from django_filters import FilterSet
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 
+from .cells import DEFAULT_DATE_FORMAT, DEFAULT_DATETIME_FORMAT, CellRules
 from .columns import ColumnPlan
 from .csv_format import (
     BOM,
@@ -157,6 +161,12 @@ class CSVDownloader:
     # Called with (processed, total) whenever progress is written: an export job's heartbeat.
     on_progress: Callable[[int, int], None] | None = None
     file_format: str = CSV  # or "xlsx"
+    # The cell rules (see cells.py), each on by default:
+    choice_labels: bool = True  # a choice field's label in the reader's language, not its code
+    datetime_format: str | None = DEFAULT_DATETIME_FORMAT  # None: the serializer's ISO text
+    date_format: str | None = DEFAULT_DATE_FORMAT  # None: the serializer's text
+    time_zone: str = from_settings("TIME_ZONE")  # datetimes' zone, CSV text and XLSX cells
+    relation_headers: bool = True  # "customer username", not "username", without a label
 
     _OPTIONS = frozenset(
         {
@@ -178,6 +188,11 @@ class CSVDownloader:
             "max_skipped_share",
             "on_progress",
             "file_format",
+            "choice_labels",
+            "datetime_format",
+            "date_format",
+            "time_zone",
+            "relation_headers",
         }
     )
 
@@ -236,7 +251,8 @@ class CSVDownloader:
         return f"{self.file_prefix}_{timezone.localtime():%Y%m%d_%H%M%S}.{self.format.extension}"
 
     def get_csv_headers(self) -> list[str]:
-        """Each field's label, else its model field's verbose name, else its name."""
+        """Each field's label, else its model field's verbose name (after the relation's, for a
+        dotted source: `relation_headers`), else its name; in the active language."""
         return self.column_plan.labels
 
     def get_csv_row(self, data: Mapping[str, Any]) -> list[Any]:
@@ -266,6 +282,7 @@ class CSVDownloader:
             labels=self.get_csv_headers(),
             kinds=[column_kind(field) for field in self.column_plan.fields],
             tmpdir=path.parent,
+            zone=self.cell_rules.zone,
         )
         for rows in self._cell_batches(self._to_xlsx_cell, _unchanged):
             sheet.write_rows(rows)
@@ -276,6 +293,8 @@ class CSVDownloader:
     def get_result_as_streaming_response(self) -> StreamingHttpResponse:
         # Filter errors and the row limit are raised here, as a 400, before any byte is sent.
         self._filtered_queryset()
+        # Labels are found now, in the request's language, not while the server sends the body.
+        self.column_plan  # noqa: B018
         if self.format.name == XLSX:
             return self._xlsx_file_response()
         response = StreamingHttpResponse(self._stream(), content_type=self.format.content_type)
@@ -309,7 +328,18 @@ class CSVDownloader:
     @cached_property
     def column_plan(self) -> ColumnPlan:
         """Built once per export, with the one serializer instance it reads through."""
-        return ColumnPlan(self.get_serializer_class()(), self.queryset.model)
+        return ColumnPlan(self.get_serializer_class()(), self.queryset.model, self.cell_rules)
+
+    @cached_property
+    def cell_rules(self) -> CellRules:
+        return CellRules.for_export(
+            choice_labels=self.choice_labels,
+            relation_headers=self.relation_headers,
+            datetime_format=self.datetime_format,
+            date_format=self.date_format,
+            time_zone=self.time_zone,
+            spreadsheet=self.format.name == XLSX,
+        )
 
     @cached_property
     def _to_cell(self) -> CellConverter:

@@ -8,20 +8,20 @@ temporary file.
 
 Cells keep their type: text is always a string cell (never a formula, whatever it starts
 with: the CSV file's `'` prefix is not needed here, and not added), numbers are numbers, and
-dates and datetimes are Excel dates in the current time zone. A serializer represents dates as
-ISO text; in the columns of date and datetime fields that text becomes a date again.
+dates and datetimes are Excel dates in the export's time zone (its `time_zone`). The cell rules
+hand model dates and datetimes over as values; a serializer's ISO text in the columns of date
+and datetime fields becomes a date again.
 """
 
 import contextlib
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import xlsxwriter
-from django.utils import timezone
 from rest_framework import serializers
 
 # Rows of one sheet, the header included (Excel's limit).
@@ -63,7 +63,13 @@ class XlsxSheetWriter:
     """One worksheet: a bold, frozen header row, then rows of cells in order."""
 
     def __init__(
-        self, path: Path, *, labels: Sequence[str], kinds: Sequence[str], tmpdir: Path
+        self,
+        path: Path,
+        *,
+        labels: Sequence[str],
+        kinds: Sequence[str],
+        tmpdir: Path,
+        zone: tzinfo,
     ) -> None:
         self.workbook = xlsxwriter.Workbook(
             str(path),
@@ -76,7 +82,7 @@ class XlsxSheetWriter:
             },
         )
         self.sheet = self.workbook.add_worksheet()
-        self.zone = timezone.get_current_timezone()
+        self.zone = zone
         self.datetime_format = self.workbook.add_format({"num_format": DATETIME_FORMAT})
         self.date_format = self.workbook.add_format({"num_format": DATE_FORMAT})
         bold = self.workbook.add_format({"bold": True})
@@ -139,7 +145,7 @@ class XlsxSheetWriter:
         self._write_value(row, column, value)
 
     def _local(self, value: datetime) -> datetime:
-        """Excel dates have no time zone: the wall-clock time in the current one."""
+        """Excel dates have no time zone: the wall-clock time in the export's."""
         if value.tzinfo is None:
             return value
         return value.astimezone(self.zone).replace(tzinfo=None)

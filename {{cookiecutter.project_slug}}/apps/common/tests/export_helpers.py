@@ -174,7 +174,8 @@ def xlsx_rows(content: bytes) -> list[list[Any]]:
 
 def assert_same_cells(csv_file: list[list[str]], xlsx_file: list[list[Any]]) -> None:
     """The same rows and cells: text equal (the CSV's formula prefix aside), numbers and dates
-    equal by value (an ISO datetime in the CSV is the XLSX's local wall-clock time)."""
+    equal by value (a datetime in the CSV, local text to the second or ISO with its offset, is
+    the XLSX's local wall-clock time)."""
     assert len(csv_file) == len(xlsx_file)
     for number, (csv_row, xlsx_row) in enumerate(zip(csv_file, xlsx_file, strict=True)):
         assert len(csv_row) == len(xlsx_row), f"row {number}"
@@ -187,6 +188,8 @@ def _same_cell(text: str, value: Any) -> bool:
         return text == ""
     if isinstance(value, datetime):
         written = datetime.fromisoformat(text)
+        if written.tzinfo is None:  # local wall-clock time, to the second
+            return timedelta(0) <= value - written < timedelta(seconds=1)
         local = timezone.localtime(written).replace(tzinfo=None)
         return abs(local - value) < timedelta(milliseconds=1)
     if isinstance(value, bool):

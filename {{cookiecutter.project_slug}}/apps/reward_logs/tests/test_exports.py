@@ -1,6 +1,6 @@
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from apps.common.models import ExportJob
 from apps.common.tests.export_helpers import csv_rows, streamed
@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 
 LIST_URL = reverse("reward-log-list")
 EXPORT_URL = reverse("reward-log-export")
-HEADER = [
+KOREAN_HEADER = [
     "번호",
     "회원 아이디",
     "이메일",
@@ -24,6 +24,18 @@ HEADER = [
     "지급 일시",
     "메모",
     "생성 일시",
+]
+ENGLISH_HEADER = [
+    "No.",
+    "Member ID",
+    "Email",
+    "Mission title",
+    "Reward name",
+    "Payment status",
+    "Point",
+    "Paid at",
+    "Memo",
+    "Created at",
 ]
 
 
@@ -55,7 +67,7 @@ def reward_logs() -> list[MissionRewardLog]:
 
 
 def test_streaming_export_writes_korean_headers_and_one_line_per_row(staff_client, reward_logs):
-    response = staff_client.get(EXPORT_URL)
+    response = staff_client.get(EXPORT_URL, HTTP_ACCEPT_LANGUAGE="ko")
 
     body = streamed(response)
     rows = csv_rows(body)
@@ -63,18 +75,26 @@ def test_streaming_export_writes_korean_headers_and_one_line_per_row(staff_clien
     assert response["Content-Type"].startswith("text/csv")
     assert "attachment" in response["Content-Disposition"]
     assert "mission_reward_log_" in response["Content-Disposition"]
-    assert rows[0] == HEADER
+    assert rows[0] == KOREAN_HEADER
     newest = reward_logs[-1]
-    assert rows[1][:7] == [
+    assert rows[1][:8] == [
         str(newest.pk),
         newest.user.username,
         newest.user.email,
         '주말 출석, "특별" 이벤트',
         newest.reward.name,
-        "paid",
+        "지급 완료",  # the status's label, in Korean
         str(newest.point),
+        f"{timezone.localtime(newest.paid_at):%Y-%m-%d %H:%M:%S}",
     ]
     assert len(rows) == 1 + len(reward_logs)
+
+
+def test_an_english_reader_gets_english_headers_and_labels(staff_client, reward_logs):
+    rows = csv_rows(streamed(staff_client.get(EXPORT_URL, HTTP_ACCEPT_LANGUAGE="en")))
+
+    assert rows[0] == ENGLISH_HEADER
+    assert {row[5] for row in rows[1:]} == {"Paid", "Pending", "Cancelled"}
 
 
 def test_streaming_export_keeps_commas_quotes_newlines_and_defuses_formulas(
@@ -119,7 +139,9 @@ def test_the_csv_holds_exactly_the_list_rows_in_the_list_order(staff_client, rew
         assert csv_row[1] == api_row["user"]["username"]
         assert csv_row[3] == api_row["mission"]["title"]
         assert csv_row[4] == api_row["reward"]["name"]
-        assert (csv_row[5], int(csv_row[6])) == (api_row["status"], api_row["point"])
+        with translation.override("en"):
+            label = str(MissionRewardLog.Status(api_row["status"]).label)
+        assert (csv_row[5], int(csv_row[6])) == (label, api_row["point"])
 
 
 def test_the_export_costs_the_same_queries_for_any_number_of_rows(
