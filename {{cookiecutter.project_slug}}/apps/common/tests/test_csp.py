@@ -1,4 +1,4 @@
-"""The Content Security Policy (django-csp): strict scripts everywhere, nonces in our templates."""
+"""The Content Security Policy: strict scripts everywhere, nonces in our templates."""
 
 import re
 
