@@ -1,17 +1,18 @@
-{%- if cookiecutter.django_version == "5.2" %}
+{% if cookiecutter.django_version == "5.2" -%}
 from csp.constants import SELF, UNSAFE_INLINE
 from csp.decorators import csp_replace
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.decorators import method_decorator
-{%- else %}
+from django.utils.translation import gettext as _
+{% else -%}
 from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.utils.csp import CSP
-from django.views.decorators.csp import csp_override
-{%- endif %}
 from django.utils.translation import gettext as _
+from django.views.decorators.csp import csp_override
+{% endif -%}
 from django.views.defaults import page_not_found
 from drf_spectacular.utils import extend_schema, inline_serializer
 from drf_spectacular.views import SpectacularRedocView, SpectacularSwaggerSplitView
@@ -52,7 +53,7 @@ class HealthView(APIView):
 # access Redoc hides the image); that one image is allowed, nothing else from their host.
 REDOC_LOGO = "https://cdn.redoc.ly/redoc/logo-mini.svg"
 {%- set csp = "" if cookiecutter.django_version == "5.2" else "CSP." %}
-REDOC_POLICY = {
+REDOC_POLICY: dict[str, list[str]] = {
     "style-src": [{{ csp }}SELF, {{ csp }}UNSAFE_INLINE],
     "worker-src": [{{ csp }}SELF, "blob:"],
     "img-src": [{{ csp }}SELF, "data:", REDOC_LOGO],

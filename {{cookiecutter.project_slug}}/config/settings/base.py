@@ -231,7 +231,7 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 {%- else %}
-SECURE_CSP = {
+SECURE_CSP: dict[str, list[str]] = {
     {{- directives | indent(4) }}
 }
 {%- endif %}
