@@ -141,6 +141,10 @@ def test_bake_combination_renders_cleanly_and_passes_its_checks(tmp_path, python
                 found = FEATURE_WORDS[feature].search(text_of(path))
                 assert found is None, f"{path.relative_to(project)} mentions {found.group()!r}"
 
+    readme = (project / "README.md").read_text()
+    assert f"Baked with Django {django_version}, " in readme
+    assert "long-term support (LTS)" in readme
+
     cruft_state = json.loads((project / CRUFT_STATE).read_text())
     assert cruft_state["commit"] and cruft_state["template"]
     assert {key: cruft_state["context"]["cookiecutter"][key] for key in answers} == answers
