@@ -24,7 +24,11 @@ FEATURE_PATHS = {
     "docker": ["Dockerfile", "docker-compose.yml", ".dockerignore"],
     "github": [".github"],
     "gitlab": [".gitlab-ci.yml"],
+    # Django 6 has the Content Security Policy built in; on 5.2 django-csp's nonce needs this.
+    "django_csp": ["apps/common/context_processors.py"],
 }
+# The lock of each offered Django version, resolved by the template's `make lock`.
+LOCKS_DIR = "locks"
 
 
 def remove(relative_paths: list[str]) -> None:
@@ -34,6 +38,14 @@ def remove(relative_paths: list[str]) -> None:
             shutil.rmtree(path)
         elif path.exists():
             path.unlink()
+
+
+def keep_own_lock() -> None:
+    """This bake's Django version's lock files in the project's root; the other versions' go."""
+    own = PROJECT / LOCKS_DIR / "django-{{ cookiecutter.django_version }}"
+    for lock_file in own.iterdir():
+        lock_file.replace(PROJECT / lock_file.name)
+    shutil.rmtree(PROJECT / LOCKS_DIR)
 
 
 def write_local_env() -> None:
@@ -102,6 +114,9 @@ def main() -> None:
     for provider in ("github", "gitlab"):
         if provider != "{{ cookiecutter.ci_provider }}":
             remove(FEATURE_PATHS[provider])
+    if "{{ cookiecutter.django_version }}" != "5.2":
+        remove(FEATURE_PATHS["django_csp"])
+    keep_own_lock()
     write_local_env()
     write_cruft_state()
     print(

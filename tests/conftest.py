@@ -10,7 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from tools.interpreters import DEFAULT_PYTHON_VERSION, MissingInterpreter, find_interpreter
+from tools.interpreters import (
+    DEFAULT_DJANGO_VERSION,
+    DEFAULT_PYTHON_VERSION,
+    MissingInterpreter,
+    find_interpreter,
+)
 from tools.project import bake, ensure_project_venv
 
 # `make test` runs this suite; its variables would make every `make` the tests run in a bake a
@@ -51,22 +56,28 @@ def run(args: list[str], cwd: Path, env: dict[str, str] | None = None, timeout: 
 
 @pytest.fixture(scope="session")
 def python_for(tmp_path_factory):
-    """`python_for("3.12")`: that version's shared virtualenv python (installed from the lock once).
+    """`python_for("3.12")`: that version's shared virtualenv python (installed from the lock once);
+    `python_for("3.12", "6.1")` the one with that Django version's lock.
 
     Skips, naming the version and where it looked, when this machine has no such interpreter.
     """
 
-    pythons: dict[str, Path] = {}
+    pythons: dict[tuple[str, str], Path] = {}
 
-    def venv_python(version: str) -> Path:
+    def venv_python(version: str, django_version: str = DEFAULT_DJANGO_VERSION) -> Path:
         try:
             find_interpreter(version)
         except MissingInterpreter as missing:
             pytest.skip(f"Python {version} not tested: {missing}")
-        if version not in pythons:
-            project = bake(tmp_path_factory.mktemp(f"venv-bake-py{version}"), python_version=version)
-            pythons[version] = ensure_project_venv(project, version)
-        return pythons[version]
+        key = (version, django_version)
+        if key not in pythons:
+            project = bake(
+                tmp_path_factory.mktemp(f"venv-bake-py{version}-django{django_version}"),
+                python_version=version,
+                django_version=django_version,
+            )
+            pythons[key] = ensure_project_venv(project, version)
+        return pythons[key]
 
     return venv_python
 

@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import run
+from tools.interpreters import DEFAULT_DJANGO_VERSION, DEFAULT_PYTHON_VERSION
 from tools.project import bake
 from tools.stack import Stack, free_port
 
@@ -25,6 +26,12 @@ SCHEMATHESIS = Path(sys.executable).parent / "schemathesis"
 CHECKS = "not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance"
 EXAMPLES_PER_OPERATION = 15
 SUMMARY = re.compile(r"(\d+) generated")
+# (examples, Python, Django): both bakes on the default versions, and on Django 6.1 on each
+# Python it runs on.
+BAKES = [
+    *[(examples, DEFAULT_PYTHON_VERSION, DEFAULT_DJANGO_VERSION) for examples in ("y", "n")],
+    *[(examples, version, "6.1") for version in ("3.12", "3.13") for examples in ("y", "n")],
+]
 
 ISSUE_TOKEN = """
 from django.contrib.auth import get_user_model
@@ -34,9 +41,18 @@ print(RefreshToken.for_user(user).access_token)
 """
 
 
-@pytest.mark.parametrize("examples", ["y", "n"])
-def test_every_operation_answers_as_its_schema_says(tmp_path, project_python, examples):
-    project = bake(tmp_path, include_example_apps=examples)
+@pytest.mark.parametrize(
+    ("examples", "python_version", "django_version"),
+    BAKES,
+    ids=[f"examples_{e}-py{p}-django{d}" for e, p, d in BAKES],
+)
+def test_every_operation_answers_as_its_schema_says(
+    tmp_path, python_for, examples, python_version, django_version
+):
+    project_python = python_for(python_version, django_version)
+    project = bake(
+        tmp_path, include_example_apps=examples, python_version=python_version, django_version=django_version
+    )
     env = {
         "DJANGO_SETTINGS_MODULE": "config.settings.local",
         "DJANGO_DEBUG": "false",
@@ -46,6 +62,12 @@ def test_every_operation_answers_as_its_schema_says(tmp_path, project_python, ex
         **dict.fromkeys(("API_THROTTLE_ANON", "API_THROTTLE_USER", "API_THROTTLE_AUTH"), "100000/min"),
     }
     manage = [project_python, "manage.py"]
+    # The schema itself first: valid OpenAPI, and drf-spectacular guessed nothing.
+    run(
+        [*manage, "spectacular", "--fail-on-warn", "--validate", "--file", tmp_path / "schema.yml"],
+        project,
+        env=env,
+    )
     run([*manage, "migrate", "--no-input", "-v", "0"], project, env=env)
     if examples == "y":
         run([*manage, "seed_demo_data", "--logs", "300"], project, env=env)
@@ -87,6 +109,7 @@ def test_every_operation_answers_as_its_schema_says(tmp_path, project_python, ex
 
     summary = output.strip().splitlines()[-1]
     generated = SUMMARY.search(output)
-    print(f"\nschemathesis, examples={examples}: {generated.group(0) if generated else '?'}; {summary}")
+    found = generated.group(0) if generated else "?"
+    print(f"\nschemathesis, examples={examples} Django {django_version}: {found}; {summary}")
     failures = output[output.find("FAILURES") : output.find("WARNINGS")]
     assert result.returncode == 0, failures[:12000] or output[-6000:]

@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import POSTGRES_URL, run
-from tools.project import MYPY_CACHE_DIR, bake
+from tools.interpreters import DEFAULT_DJANGO_VERSION, DEFAULT_PYTHON_VERSION
+from tools.project import bake, mypy_cache_dir
 
 EXAMPLE_APPS = ("y", "n")
 DOCKER = ("y", "n")
@@ -29,12 +30,24 @@ MATRIX = [
     }
     for index, (examples, docker, ci) in enumerate(itertools.product(EXAMPLE_APPS, DOCKER, CI_PROVIDERS))
 ]
+# Django 6.1 needs Python 3.12 or newer: with and without the example apps on each of those.
+MATRIX += [
+    {
+        "include_example_apps": examples,
+        "use_docker": "y",
+        "ci_provider": "github",
+        "python_version": version,
+        "django_version": "6.1",
+    }
+    for examples, version in itertools.product(EXAMPLE_APPS, ("3.12", "3.13"))
+]
 
 FEATURE_FILES = {
     "examples": ["apps/missions", "apps/reward_logs"],
     "docker": ["Dockerfile", "docker-compose.yml", ".dockerignore"],
     "github": [".github/workflows/ci.yml"],
     "gitlab": [".gitlab-ci.yml"],
+    "django_csp": ["apps/common/context_processors.py"],
 }
 # Words that may only appear in a project that has the feature.
 FEATURE_WORDS = {
@@ -42,6 +55,8 @@ FEATURE_WORDS = {
     "docker": re.compile(r"docker", re.IGNORECASE),
     "github": re.compile(r"\.github|GitHub Actions"),
     "gitlab": re.compile(r"gitlab", re.IGNORECASE),
+    # Django 6 has the Content Security Policy built in: no trace of django-csp.
+    "django_csp": re.compile(r"django-csp|\bcsp\.(middleware|constants|decorators)|from csp\b"),
 }
 # The dev lock pins moto's dependency `docker` (a PyPI package), which is not the Docker feature.
 FEATURE_WORD_EXEMPT = {"docker": {"requirements-dev.txt"}}
@@ -56,9 +71,9 @@ LOCK_FILES = {"requirements.txt", "requirements-dev.txt"}
 
 
 def matrix_id(answers: dict[str, str]) -> str:
-    return "examples_{include_example_apps}-docker_{use_docker}-ci_{ci_provider}-py{python_version}".format(
-        **answers
-    )
+    bake_id = "examples_{include_example_apps}-docker_{use_docker}-ci_{ci_provider}-py{python_version}"
+    django = answers.get("django_version")
+    return bake_id.format(**answers) + (f"-django{django}" if django else "")
 
 
 def text_of(path: Path) -> str:
@@ -78,6 +93,7 @@ def features_on(answers: dict[str, str]) -> dict[str, bool]:
         "docker": answers["use_docker"] == "y",
         "github": answers["ci_provider"] == "github",
         "gitlab": answers["ci_provider"] == "gitlab",
+        "django_csp": answers.get("django_version", DEFAULT_DJANGO_VERSION) == "5.2",
     }
 
 
@@ -92,7 +108,14 @@ def production_env() -> dict[str, str]:
 
 
 @pytest.mark.parametrize("answers", MATRIX, ids=matrix_id)
-def test_bake_combination_renders_cleanly_and_passes_its_checks(tmp_path, project_python, answers):
+def test_bake_combination_renders_cleanly_and_passes_its_checks(tmp_path, python_for, answers):
+    django_version = answers.get("django_version", DEFAULT_DJANGO_VERSION)
+    # The default Django's bakes share the default Python's virtualenv; another Django's lock is
+    # installed on the bake's own Python (Django 6 does not run on the default one).
+    if django_version == DEFAULT_DJANGO_VERSION:
+        project_python = python_for(DEFAULT_PYTHON_VERSION)
+    else:
+        project_python = python_for(answers["python_version"], django_version)
     project = bake(tmp_path, **answers)
     files = project_files(project)
 
@@ -118,6 +141,10 @@ def test_bake_combination_renders_cleanly_and_passes_its_checks(tmp_path, projec
                 found = FEATURE_WORDS[feature].search(text_of(path))
                 assert found is None, f"{path.relative_to(project)} mentions {found.group()!r}"
 
+    readme = (project / "README.md").read_text()
+    assert f"Baked with Django {django_version}, " in readme
+    assert "long-term support (LTS)" in readme
+
     cruft_state = json.loads((project / CRUFT_STATE).read_text())
     assert cruft_state["commit"] and cruft_state["template"]
     assert {key: cruft_state["context"]["cookiecutter"][key] for key in answers} == answers
@@ -125,7 +152,7 @@ def test_bake_combination_renders_cleanly_and_passes_its_checks(tmp_path, projec
     bin_dir = project_python.parent
     run([bin_dir / "ruff", "check", "."], project)
     run([bin_dir / "ruff", "format", "--check", "."], project)
-    run([bin_dir / "mypy", "."], project, env={"MYPY_CACHE_DIR": str(MYPY_CACHE_DIR)})
+    run([bin_dir / "mypy", "."], project, env={"MYPY_CACHE_DIR": str(mypy_cache_dir(django_version))})
     run([bin_dir / "lint-imports"], project)
     run([project_python, "manage.py", "check", "--fail-level", "WARNING"], project)
     run([project_python, "manage.py", "makemigrations", "--check", "--dry-run"], project)

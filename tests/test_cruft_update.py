@@ -13,6 +13,7 @@ import pytest
 from cookiecutter.main import cookiecutter
 
 from tests.conftest import run
+from tools.interpreters import DJANGO_VERSIONS, oldest_python_for
 from tools.project import TEMPLATE_DIR
 
 CRUFT = Path(sys.executable).parent / "cruft"
@@ -48,10 +49,22 @@ def template_repo(tmp_path) -> tuple[Path, str]:
     return template, commit_all(template, "old revision")
 
 
-def bake_with(tool: str, template: Path, output_dir: Path) -> Path:
+# Each Django version on the oldest Python it runs on.
+DJANGO_ANSWERS = {
+    django_version: {"django_version": django_version, "python_version": oldest_python_for(django_version)}
+    for django_version in DJANGO_VERSIONS
+}
+
+
+def bake_with(tool: str, template: Path, output_dir: Path, django_version: str) -> Path:
     """Bake the template copy's current revision the way a team would, with one tool or the other."""
     output_dir.mkdir()
-    answers = {"include_example_apps": "n", "use_docker": "n", "ci_provider": "none"}
+    answers = {
+        "include_example_apps": "n",
+        "use_docker": "n",
+        "ci_provider": "none",
+        **DJANGO_ANSWERS[django_version],
+    }
     if tool == "cookiecutter":
         return Path(
             cookiecutter(str(template), no_input=True, output_dir=str(output_dir), extra_context=answers)
@@ -73,16 +86,22 @@ def cruft_check(project: Path) -> int:
     return subprocess.run([CRUFT, "check"], cwd=project, capture_output=True, timeout=120).returncode
 
 
+@pytest.mark.parametrize("django_version", DJANGO_VERSIONS, ids=lambda version: f"django{version}")
 @pytest.mark.parametrize("tool", ["cookiecutter", "cruft create"])
-def test_a_template_change_arrives_by_cruft_update_and_local_changes_survive(tmp_path, template_repo, tool):
+def test_a_template_change_arrives_by_cruft_update_and_local_changes_survive(
+    tmp_path, template_repo, tool, django_version
+):
     template, old_commit = template_repo
-    project = bake_with(tool, template, tmp_path / "baked")
+    project = bake_with(tool, template, tmp_path / "baked", django_version)
+    lock = (project / "requirements-dev.txt").read_text()
 
     state = json.loads((project / ".cruft.json").read_text())
     assert state["template"] == str(template)
     assert state["commit"] == old_commit
     assert state["context"]["cookiecutter"]["include_example_apps"] == "n"
     assert state["context"]["cookiecutter"]["project_slug"] == "back_office"
+    assert state["context"]["cookiecutter"]["django_version"] == django_version
+    assert f"\ndjango=={django_version}." in lock
 
     # The team commits the project and changes it: a note at the end of the README.
     git(project, "init", "-q", "-b", "main")
@@ -110,5 +129,8 @@ def test_a_template_change_arrives_by_cruft_update_and_local_changes_survive(tmp
     assert (project / "UPGRADING.md").read_text() == "# Upgrading Back Office\n"
     assert (project / ".env").read_text() == local_secret
     assert not list(project.rglob("*.rej"))
+    # The update re-rendered this bake's Django version: its own lock, and no other's.
+    assert (project / "requirements-dev.txt").read_text() == lock
+    assert not (project / "locks").exists()
     assert json.loads((project / ".cruft.json").read_text())["commit"] == new_commit
     assert cruft_check(project) == 0

@@ -1,7 +1,8 @@
 """Run each baked project's own test suite and lint, through its own Makefile.
 
 On SQLite: with and without the example apps on the default Python, and the full example
-bake once on every other offered Python, on that interpreter (its own cached virtualenv).
+bake once on every other offered Python, on that interpreter (its own cached virtualenv);
+Django 6.1 with and without the example apps on Python 3.12 and 3.13.
 The default project also runs `make test-services` on PostgreSQL + Redis.
 """
 
@@ -13,15 +14,17 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import POSTGRES_URL, REDIS_URL, run
-from tools.interpreters import DEFAULT_PYTHON_VERSION, PYTHON_VERSIONS
+from tools.interpreters import DEFAULT_DJANGO_VERSION, DEFAULT_PYTHON_VERSION, PYTHON_VERSIONS
 from tools.project import bake
 
 SUMMARY = re.compile(r"(\d+) passed")
 
+LTS = DEFAULT_DJANGO_VERSION
 SUITES = [
-    ("y", DEFAULT_PYTHON_VERSION),
-    ("n", DEFAULT_PYTHON_VERSION),
-    *[("y", version) for version in PYTHON_VERSIONS if version != DEFAULT_PYTHON_VERSION],
+    ("y", DEFAULT_PYTHON_VERSION, LTS),
+    ("n", DEFAULT_PYTHON_VERSION, LTS),
+    *[("y", version, LTS) for version in PYTHON_VERSIONS if version != DEFAULT_PYTHON_VERSION],
+    *[(examples, version, "6.1") for version in ("3.12", "3.13") for examples in ("y", "n")],
 ]
 
 
@@ -38,17 +41,26 @@ def make(project: Path, python: Path, *targets: str, env: dict[str, str] | None 
     return run(["make", *targets, f"VENV={python.parent.parent}"], project, env=env)
 
 
-@pytest.mark.parametrize(("examples", "version"), SUITES, ids=[f"examples_{e}-py{v}" for e, v in SUITES])
-def test_baked_project_lints_and_passes_its_suite_on_its_python(tmp_path, python_for, examples, version):
-    python = python_for(version)
-    project = bake(tmp_path, include_example_apps=examples, python_version=version)
+@pytest.mark.parametrize(
+    ("examples", "version", "django"), SUITES, ids=[f"examples_{e}-py{v}-django{d}" for e, v, d in SUITES]
+)
+def test_baked_project_lints_and_passes_its_suite_on_its_python(
+    tmp_path, python_for, examples, version, django
+):
+    python = python_for(version, django)
+    project = bake(tmp_path, include_example_apps=examples, python_version=version, django_version=django)
 
     make(project, python, "lint")
     output = make(project, python, "test")
     version_line = run([python, "--version"], project).strip()
+    django_line = run([python, "-m", "django", "--version"], project).strip()
 
-    print(f"examples={examples} on {version_line} ({python}): {passed_count(output)} passed on SQLite")
+    print(
+        f"examples={examples} on {version_line}, Django {django_line} ({python}): "
+        f"{passed_count(output)} passed on SQLite"
+    )
     assert version_line.startswith(f"Python {version}.")
+    assert django_line.startswith(f"{django}.")
     assert passed_count(output) > 0
 
 

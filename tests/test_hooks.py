@@ -54,6 +54,18 @@ def test_bad_answer_is_refused_with_its_message_and_writes_nothing(tmp_path, ans
     assert list(tmp_path.iterdir()) == []
 
 
+def test_django_6_with_python_3_11_is_refused_in_one_line_that_says_why(tmp_path):
+    result = bake_cli(tmp_path, "django_version=6.1", "python_version=3.11")
+
+    errors = [line for line in result.stderr.splitlines() if line.startswith("ERROR")]
+    assert result.returncode != 0
+    assert errors == [
+        "ERROR: django_version 6.1 needs Python 3.12 or newer, not 3.11: "
+        "answer a newer python_version, or django_version 5.2 (the LTS)."
+    ]
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_good_answers_bake_with_a_fresh_secret_key_each_time(tmp_path):
     first = bake(tmp_path / "one")
     second = bake(tmp_path / "two")

@@ -17,8 +17,24 @@ from pathlib import Path
 
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent
 # Every Python version the template offers; the first one is the default answer.
-PYTHON_VERSIONS: list[str] = json.loads((TEMPLATE_DIR / "cookiecutter.json").read_text())["python_version"]
+COOKIECUTTER_JSON = json.loads((TEMPLATE_DIR / "cookiecutter.json").read_text())
+PYTHON_VERSIONS: list[str] = COOKIECUTTER_JSON["python_version"]
 DEFAULT_PYTHON_VERSION = PYTHON_VERSIONS[0]
+# Every Django version the template offers (the first, the LTS, is the default answer), and the
+# oldest Python each one supports (the pre-generation hook refuses an older one).
+DJANGO_VERSIONS: list[str] = COOKIECUTTER_JSON["django_version"]
+DEFAULT_DJANGO_VERSION = DJANGO_VERSIONS[0]
+DJANGO_MINIMUM_PYTHON: dict[str, str] = COOKIECUTTER_JSON["_django_minimum_python"]
+
+
+def version_key(version: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in version.split("."))
+
+
+def oldest_python_for(django_version: str) -> str:
+    """The oldest offered Python version that `django_version` runs on (its lock's resolution target)."""
+    minimum = version_key(DJANGO_MINIMUM_PYTHON[django_version])
+    return min((v for v in PYTHON_VERSIONS if version_key(v) >= minimum), key=version_key)
 
 
 class MissingInterpreter(LookupError):

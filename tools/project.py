@@ -9,6 +9,7 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -18,7 +19,13 @@ from pathlib import Path
 
 from cookiecutter.main import cookiecutter
 
-from tools.interpreters import DEFAULT_PYTHON_VERSION, TEMPLATE_DIR, find_interpreter, full_version
+from tools.interpreters import (
+    DEFAULT_DJANGO_VERSION,
+    DEFAULT_PYTHON_VERSION,
+    TEMPLATE_DIR,
+    find_interpreter,
+    full_version,
+)
 
 # Virtualenvs and mypy's cache live outside the checkout, so every clone on a machine shares
 # them (CI tests a fresh clone each time). They are safe to share: each virtualenv is keyed by
@@ -28,9 +35,17 @@ CACHE_DIR = Path(
     or Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "django-backoffice-template"
 )
 LOCK_FILE = "requirements-dev.txt"
+DJANGO_PIN = re.compile(r"^django==(\d+\.\d+)", re.MULTILINE)
 # mypy's cache, shared by the tests' bakes: the stubs (Django, DRF, boto3) are read once, not
 # once per bake (about 45 s each).
 MYPY_CACHE_DIR = CACHE_DIR / "mypy"
+
+
+def mypy_cache_dir(django_version: str = DEFAULT_DJANGO_VERSION) -> Path:
+    """mypy's cache for bakes of one Django version, whose lock pins its own mypy and stubs."""
+    if django_version == DEFAULT_DJANGO_VERSION:
+        return MYPY_CACHE_DIR
+    return MYPY_CACHE_DIR / f"django{django_version}"
 
 
 def bake(output_dir: Path, **answers: str) -> Path:
@@ -58,21 +73,26 @@ def exclusive(lock_path: Path) -> Iterator[None]:
 def ensure_project_venv(project_dir: Path, python_version: str = DEFAULT_PYTHON_VERSION) -> Path:
     """The python of a virtualenv holding the baked project's locked dependencies.
 
-    One virtualenv per Python version under .cache/, made by the project's own `make install`
+    One virtualenv per Python version and Django version (each Django version has its own lock)
+    under .cache/, e.g. `project-venv-py3.12-django6.1`, made by the project's own `make install`
     (so from its lock) and rebuilt from scratch when the lock or the interpreter's x.y.z
     changes. Only the dependencies are installed, not the project itself, so one virtualenv
-    serves every bake of that version (each runs from its own folder, first on sys.path).
+    serves every bake of those versions (each runs from its own folder, first on sys.path).
     """
     interpreter = find_interpreter(python_version)
-    venv_dir = CACHE_DIR / f"project-venv-py{python_version}"
+    lock_text = (project_dir / LOCK_FILE).read_text()
+    django = DJANGO_PIN.search(lock_text)
+    if django is None:
+        raise ValueError(f"{project_dir / LOCK_FILE} pins no django")
+    name = f"project-venv-py{python_version}-django{django.group(1)}"
+    venv_dir = CACHE_DIR / name
     python = venv_dir / "bin" / "python"
     # The pins only: uv's "# via" comments name the project, which differs from bake to bake.
-    lock_lines = (project_dir / LOCK_FILE).read_text().splitlines()
-    pins = "\n".join(line for line in lock_lines if not line.lstrip().startswith("#"))
+    pins = "\n".join(line for line in lock_text.splitlines() if not line.lstrip().startswith("#"))
     lock_hash = hashlib.sha256(pins.encode()).hexdigest()
     fingerprint = f"{lock_hash} Python {full_version(interpreter)}"
     marker = venv_dir / "fingerprint"
-    with exclusive(CACHE_DIR / f"project-venv-py{python_version}.lock"):
+    with exclusive(CACHE_DIR / f"{name}.lock"):
         if marker.exists() and marker.read_text() == fingerprint and python.exists():
             return python
         shutil.rmtree(venv_dir, ignore_errors=True)

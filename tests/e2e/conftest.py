@@ -25,6 +25,7 @@ EXPORTS_STALE_AFTER_SECONDS (see STALE_AFTER_SECONDS).
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import secrets
@@ -153,9 +154,9 @@ def e2e_services(services_available) -> None:
         )
 
 
-def flush_broker(python: Path, project: Path) -> None:
+def flush_broker(python: Path, project: Path, broker_url: str) -> None:
     code = "import sys, redis; redis.Redis.from_url(sys.argv[1], socket_timeout=5).flushdb()"
-    run([python, "-c", code, BROKER_URL], project, timeout=30)
+    run([python, "-c", code, broker_url], project, timeout=30)
 
 
 @pytest.fixture(scope="session")
@@ -167,11 +168,29 @@ def e2e_database(e2e_services, project_python) -> Iterator[str]:
 @pytest.fixture(scope="session")
 def e2e(e2e_database, project_python, tmp_path_factory) -> Iterator[E2EStack]:
     """Bake, migrate, seed, and run the whole stack for the session."""
-    started = time.monotonic()
     root = tmp_path_factory.mktemp("e2e")
-    project = bake(root)
-    python = project_python
+    with running_stack(root, bake(root), project_python, e2e_database) as stack:
+        yield stack
+
+
+@contextlib.contextmanager
+def running_stack(
+    root: Path,
+    project: Path,
+    python: Path,
+    database_url: str,
+    *,
+    logs: int = E2E_LOGS,
+    own_broker: bool = False,
+) -> Iterator[E2EStack]:
+    """Migrate and seed `project` (with `logs` reward logs), run the whole stack, stop it at the end.
+
+    `own_broker`: Celery's broker is the stack's own Redis (database 1), not BROKER_URL's, so
+    this stack's worker never takes another stack's tasks.
+    """
+    started = time.monotonic()
     web_port, s3_port, cache_port = free_port(), free_port(), free_port()
+    broker_url = f"redis://127.0.0.1:{cache_port}/1" if own_broker else BROKER_URL
     worker_tmp = root / "worker-tmp"
     worker_tmp.mkdir()
     env = {
@@ -182,10 +201,10 @@ def e2e(e2e_database, project_python, tmp_path_factory) -> Iterator[E2EStack]:
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
         "DJANGO_SECURE_SSL_REDIRECT": "false",
         "DJANGO_LOG_LEVEL": "INFO",
-        "DATABASE_URL": e2e_database,
+        "DATABASE_URL": database_url,
         "REDIS_URL": f"redis://127.0.0.1:{cache_port}/0",
-        "CELERY_BROKER_URL": BROKER_URL,
-        "CELERY_RESULT_BACKEND": BROKER_URL,
+        "CELERY_BROKER_URL": broker_url,
+        "CELERY_RESULT_BACKEND": broker_url,
         "AWS_S3_ENDPOINT_URL": f"http://127.0.0.1:{s3_port}",
         "AWS_S3_ADDRESSING_STYLE": "path",
         "AWS_S3_REGION_NAME": "us-east-1",
@@ -230,7 +249,8 @@ def e2e(e2e_database, project_python, tmp_path_factory) -> Iterator[E2EStack]:
         "beat": (f"{py} -m celery -A config beat --loglevel info --schedule {tmp}/celerybeat-schedule", {}),
     }
 
-    flush_broker(python, project)
+    if not own_broker:
+        flush_broker(python, project, broker_url)
     with stack:
         try:
             for name in ("cache", "s3"):
@@ -256,9 +276,9 @@ def e2e(e2e_database, project_python, tmp_path_factory) -> Iterator[E2EStack]:
                     env={"E2E_USERNAME": username, "E2E_PASSWORD": password, "E2E_STAFF": "yn"[not is_staff]},
                 )
             seeded = time.monotonic()
-            seed_output = e2e.manage("seed_demo_data", "--logs", str(E2E_LOGS), timeout=900)
+            seed_output = e2e.manage("seed_demo_data", "--logs", str(logs), timeout=900)
             print(
-                f"\n[e2e] seeded {E2E_LOGS} reward logs in {time.monotonic() - seeded:.1f}s: "
+                f"\n[e2e] seeded {logs} reward logs in {time.monotonic() - seeded:.1f}s: "
                 f"{seed_output.strip().splitlines()[-1]}"
             )
             e2e.manage("create_export_bucket")
@@ -268,7 +288,8 @@ def e2e(e2e_database, project_python, tmp_path_factory) -> Iterator[E2EStack]:
             print(f"[e2e] stack up in {time.monotonic() - started:.1f}s (logs in {stack.log_dir})")
             yield e2e
         finally:
-            flush_broker(python, project)
+            if not own_broker:
+                flush_broker(python, project, broker_url)
 
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -285,7 +306,7 @@ CHROMIUM_ARGS = [
 
 
 @pytest.fixture(scope="session")
-def chromium(e2e):
+def chromium(e2e_services):
     """Debian's headless Chromium driven by Playwright (never `playwright install`)."""
     if not CHROMIUM.exists():
         pytest.skip(f"browser test not run: {CHROMIUM} is missing here (.ci/install-browser installs it)")

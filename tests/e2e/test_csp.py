@@ -1,13 +1,22 @@
 """The admin and the API docs in headless Chromium under the production Content Security Policy:
-every page works, and the browser reports no violation of the policy on any of them."""
+every page works, and the browser reports no violation of the policy on any of them. On the
+default bake (django-csp on Django 5.2) and on a Django 6.1 bake (Django's own policy)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 
-from tests.e2e.conftest import ADMIN, ARTIFACTS_DIR
+from tests.conftest import temporary_postgres_database
+from tests.e2e.conftest import ADMIN, ARTIFACTS_DIR, E2EStack, running_stack
+from tools.project import bake
 
 pytestmark = pytest.mark.e2e
+
+# Enough reward logs for the admin's export to show its progress page; the 6.1 stack exists for
+# this test alone.
+DJANGO_6_LOGS = 2000
 
 # Runs before any script of the page (Playwright's init scripts are not subject to the policy).
 RECORD_VIOLATIONS = """
@@ -18,7 +27,24 @@ document.addEventListener("securitypolicyviolation", (event) => {
 """
 
 
-def test_admin_and_docs_run_under_the_content_security_policy_without_violations(e2e, chromium):
+@pytest.fixture(scope="module")
+def e2e_django_6(e2e_services, python_for, tmp_path_factory) -> Iterator[E2EStack]:
+    """A Django 6.1 bake's whole stack, with its own database and its own broker."""
+    python = python_for("3.12", "6.1")
+    root = tmp_path_factory.mktemp("e2e-django6.1")
+    project = bake(root, django_version="6.1", python_version="3.12")
+    with (
+        temporary_postgres_database(python, "template_e2e_django6") as database_url,
+        running_stack(root, project, python, database_url, logs=DJANGO_6_LOGS, own_broker=True) as stack,
+    ):
+        yield stack
+
+
+@pytest.mark.parametrize("stack_fixture", ["e2e", "e2e_django_6"], ids=["django5.2", "django6.1"])
+def test_admin_and_docs_run_under_the_content_security_policy_without_violations(
+    request, chromium, stack_fixture
+):
+    e2e = request.getfixturevalue(stack_fixture)
     context = chromium.new_context(locale="en-US", viewport={"width": 1280, "height": 900})
     context.add_init_script(RECORD_VIOLATIONS)
     page = context.new_page()
@@ -59,11 +85,11 @@ def test_admin_and_docs_run_under_the_content_security_policy_without_violations
         page.locator("[data-section-id]").first.wait_for()
         visited("Redoc")
         ARTIFACTS_DIR.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(ARTIFACTS_DIR / "e2e-redoc-under-csp.png"))
+        page.screenshot(path=str(ARTIFACTS_DIR / f"e2e-redoc-under-csp-{stack_fixture}.png"))
     finally:
         context.close()
 
-    print(f"\n[e2e] CSP violations per page: {violations}")
+    print(f"\n[e2e] {stack_fixture}: CSP violations per page: {violations}")
     for name, policy in policies.items():
         directives = dict(part.strip().split(" ", 1) for part in policy.split(";") if part.strip())
         assert directives["script-src"].startswith("'self'"), f"{name}: {policy!r}"

@@ -1,8 +1,18 @@
+{% if cookiecutter.django_version == "5.2" -%}
 from csp.constants import SELF, UNSAFE_INLINE
 from csp.decorators import csp_replace
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
+{% else -%}
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
+from django.utils.csp import CSP
+from django.utils.translation import gettext as _
+from django.views.decorators.csp import csp_override
+{% endif -%}
 from django.views.defaults import page_not_found
 from drf_spectacular.utils import extend_schema, inline_serializer
 from drf_spectacular.views import SpectacularRedocView, SpectacularSwaggerSplitView
@@ -42,14 +52,16 @@ class HealthView(APIView):
 # Redoc's footer always shows Redocly's logo, from their CDN (on a network without internet
 # access Redoc hides the image); that one image is allowed, nothing else from their host.
 REDOC_LOGO = "https://cdn.redoc.ly/redoc/logo-mini.svg"
-REDOC_POLICY = {
-    "style-src": [SELF, UNSAFE_INLINE],
-    "worker-src": [SELF, "blob:"],
-    "img-src": [SELF, "data:", REDOC_LOGO],
+{%- set csp = "" if cookiecutter.django_version == "5.2" else "CSP." %}
+REDOC_POLICY: dict[str, list[str]] = {
+    "style-src": [{{ csp }}SELF, {{ csp }}UNSAFE_INLINE],
+    "worker-src": [{{ csp }}SELF, "blob:"],
+    "img-src": [{{ csp }}SELF, "data:", REDOC_LOGO],
 }
 
-
+{% if cookiecutter.django_version == "5.2" %}
 @method_decorator(csp_replace(REDOC_POLICY), name="dispatch")
+{%- endif %}
 class RedocView(SpectacularRedocView):
     """Redoc with every asset served by the project itself (no web fonts from Google).
 
@@ -60,6 +72,13 @@ class RedocView(SpectacularRedocView):
     """
 
     template_name = "common/redoc.html"
+{%- if cookiecutter.django_version != "5.2" %}
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        """The project's policy with Redoc's directives replaced (the settings read per request)."""
+        policy = {**settings.SECURE_CSP, **REDOC_POLICY}
+        return csp_override(policy)(super().dispatch)(request, *args, **kwargs)
+{%- endif %}
 
 
 class SwaggerView(SpectacularSwaggerSplitView):

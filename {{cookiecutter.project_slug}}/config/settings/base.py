@@ -11,7 +11,11 @@ from typing import Any
 
 import environ
 from celery.schedules import crontab
+{%- if cookiecutter.django_version == "5.2" %}
 from csp.constants import NONCE, NONE, SELF
+{%- else %}
+from django.utils.csp import CSP
+{%- endif %}
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 LOCAL_STATE_DIR = BASE_DIR / ".local"
@@ -56,13 +60,15 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "apps.common.middleware.RequestLoggingMiddleware",
     "apps.common.middleware.NoStoreApiResponsesMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "{{ "csp.middleware.CSPMiddleware" if cookiecutter.django_version == "5.2" else "django.middleware.csp.ContentSecurityPolicyMiddleware" }}",
 ]
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
 AUTH_USER_MODEL = "users.User"
+{%- if cookiecutter.django_version == "5.2" %}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+{%- endif %}
 
 TEMPLATES = [
     {
@@ -74,6 +80,8 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                # `csp_nonce`: the response's Content Security Policy nonce.
+                "{{ "apps.common.context_processors.csp" if cookiecutter.django_version == "5.2" else "django.template.context_processors.csp" }}",
             ],
         },
     },
@@ -203,25 +211,35 @@ SPECTACULAR_SETTINGS = {
         "drf_spectacular.hooks.postprocess_schema_enums",
     ],
 }
+{%- set csp = "" if cookiecutter.django_version == "5.2" else "CSP." %}
+{%- set directives %}
+"default-src": [{{ csp }}SELF],
+"script-src": [{{ csp }}SELF, {{ csp }}NONCE],
+"style-src": [{{ csp }}SELF, {{ csp }}NONCE],
+"img-src": [{{ csp }}SELF, "data:"],
+"font-src": [{{ csp }}SELF, "data:"],
+"connect-src": [{{ csp }}SELF],
+"object-src": [{{ csp }}NONE],
+"base-uri": [{{ csp }}SELF],
+"form-action": [{{ csp }}SELF],
+"frame-ancestors": [{{ csp }}NONE],
+{%- endset %}
 
-# Content Security Policy (django-csp) on every response, above all the admin and the API docs:
+# Content Security Policy ({{ "django-csp" if cookiecutter.django_version == "5.2" else "Django's own" }}) on every response, above all the admin and the API docs:
 # scripts and styles only from this server, or inline with the response's nonce (a template
-# sets `nonce=` from `request.csp_nonce`); nothing may frame the pages or send their forms
+# sets `nonce=` from the context's `csp_nonce`); nothing may frame the pages or send their forms
 # elsewhere.
+{%- if cookiecutter.django_version == "5.2" %}
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
-        "default-src": [SELF],
-        "script-src": [SELF, NONCE],
-        "style-src": [SELF, NONCE],
-        "img-src": [SELF, "data:"],
-        "font-src": [SELF, "data:"],
-        "connect-src": [SELF],
-        "object-src": [NONE],
-        "base-uri": [SELF],
-        "form-action": [SELF],
-        "frame-ancestors": [NONE],
+        {{- directives | indent(8) }}
     },
 }
+{%- else %}
+SECURE_CSP: dict[str, list[str]] = {
+    {{- directives | indent(4) }}
+}
+{%- endif %}
 
 # Celery: Redis as broker when a URL is set; otherwise a broker on the local file system,
 # which a web process and a worker on one machine share without any server.

@@ -393,6 +393,9 @@ def test_records_stay_when_their_files_cannot_be_deleted(s3, settings):
     assert ExportJob.objects.count() == 2
 
 
+# Importing the tasks runs Celery's Django fix-up, whose system checks ask the database for its
+# features on Django 6.
+@pytest.mark.django_db
 def test_every_beat_task_is_a_registered_task(settings):
     app.loader.import_default_modules()
 
