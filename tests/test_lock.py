@@ -28,8 +28,8 @@ def check_lock(project: Path, python: Path) -> subprocess.CompletedProcess:
 
 
 @pytest.fixture(scope="module")
-def baked(tmp_path_factory) -> Path:
-    return bake(tmp_path_factory.mktemp("lock"))
+def baked(shared_bake) -> Path:
+    return shared_bake()
 
 
 def test_the_lock_pins_exact_versions_and_the_runtime_lock_only_runtime_ones(baked):

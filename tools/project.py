@@ -20,17 +20,14 @@ from cookiecutter.main import cookiecutter
 
 from tools.interpreters import DEFAULT_PYTHON_VERSION, TEMPLATE_DIR, find_interpreter, full_version
 
-# Virtualenvs and mypy's cache live outside the checkout, so every clone on a machine shares
-# them (CI tests a fresh clone each time). They are safe to share: each virtualenv is keyed by
+# Virtualenvs (and the tests' mypy caches) live outside the checkout, so every clone on a machine
+# shares them (CI tests a fresh clone each time). They are safe to share: each virtualenv is keyed by
 # the lock's pins and the interpreter's version, and rebuilt when either changes.
 CACHE_DIR = Path(
     os.environ.get("TEMPLATE_CACHE_DIR")
     or Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "django-backoffice-template"
 )
 LOCK_FILE = "requirements-dev.txt"
-# mypy's cache, shared by the tests' bakes: the stubs (Django, DRF, boto3) are read once, not
-# once per bake (about 45 s each).
-MYPY_CACHE_DIR = CACHE_DIR / "mypy"
 
 
 def bake(output_dir: Path, **answers: str) -> Path:
