@@ -65,6 +65,16 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.xdist_group("e2e"))
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """Refuse `--dist loadgroup` where it cannot group (each group would run on every worker)."""
+    version = tuple(int(part) for part in pytest.__version__.split(".")[:2])
+    if config.getoption("dist", default="no") == "loadgroup" and version >= (9, 2):
+        raise pytest.UsageError(
+            f"pytest {pytest.__version__}: pytest-xdist's --dist loadgroup does not group tests under "
+            "pytest 9.2 and later; install the template's requirements.txt (make test does)."
+        )
+
+
 def reachable(host: str, port: int) -> bool:
     with socket.socket() as probe:
         probe.settimeout(1)
