@@ -1,11 +1,13 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import secrets
+import shutil
 import socket
 import subprocess
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -13,10 +15,11 @@ import pytest
 from tools.interpreters import (
     DEFAULT_DJANGO_VERSION,
     DEFAULT_PYTHON_VERSION,
+    TEMPLATE_DIR,
     MissingInterpreter,
     find_interpreter,
 )
-from tools.project import bake, ensure_project_venv
+from tools.project import CACHE_DIR, bake, ensure_project_venv, exclusive
 
 # `make test` runs this suite; its variables would make every `make` the tests run in a bake a
 # sub-make that prints "make[1]: Leaving directory ..." after the output the tests read. The
@@ -26,11 +29,66 @@ for _variable in ("MAKELEVEL", "MAKEFLAGS", "MFLAGS", "MAKEOVERRIDES"):
 
 POSTGRES_URL = os.environ.get("TEMPLATE_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres")
 REDIS_SERVER = os.environ.get("TEMPLATE_REDIS_SERVER", "redis://127.0.0.1:6379")
-# The machine's Redis databases the template's tests use; each one a test may flush is its own,
-# so tests running side by side never flush each other's (the e2e suite's broker uses 14).
-REDIS_URL = f"{REDIS_SERVER}/15"  # the generated suite on real services
-DEVELOPER_REDIS_URL = f"{REDIS_SERVER}/10"  # a developer's own data, which `make test` must leave alone
-CI_REDIS_URLS = {"github": f"{REDIS_SERVER}/12", "gitlab": f"{REDIS_SERVER}/11"}  # the emulated CI jobs
+# `make test` runs the suite on pytest-xdist workers gw0, gw1, ...; a run without xdist is gw0.
+WORKER = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
+WORKER_INDEX = int(WORKER.removeprefix("gw"))
+# The machine's Redis databases the template's tests use, one set per worker: each one a test may
+# flush is its own, so tests running side by side never flush each other's. Redis has 16 (0-15);
+# 0, a developer's default, is never used. The first set is the one a run without xdist uses.
+REDIS_DATABASES = (
+    {"suite": 15, "e2e": 14, "ci_github": 12, "ci_gitlab": 11, "developer": 10},
+    {"suite": 9, "e2e": 8, "ci_github": 7, "ci_gitlab": 6, "developer": 5},
+    {"suite": 4, "e2e": 3, "ci_github": 2, "ci_gitlab": 1, "developer": 13},
+)
+try:
+    _REDIS_DBS = REDIS_DATABASES[WORKER_INDEX]
+except IndexError:
+    raise pytest.UsageError(
+        f"At most {len(REDIS_DATABASES)} test workers (-n): each needs Redis databases of its own."
+    ) from None
+REDIS_URL = f"{REDIS_SERVER}/{_REDIS_DBS['suite']}"  # the generated suite on real services
+E2E_REDIS_URL = f"{REDIS_SERVER}/{_REDIS_DBS['e2e']}"  # the end-to-end suite's Celery broker
+# A developer's own data, which `make test` must leave alone.
+DEVELOPER_REDIS_URL = f"{REDIS_SERVER}/{_REDIS_DBS['developer']}"
+CI_REDIS_URLS = {  # the emulated CI jobs
+    "github": f"{REDIS_SERVER}/{_REDIS_DBS['ci_github']}",
+    "gitlab": f"{REDIS_SERVER}/{_REDIS_DBS['ci_gitlab']}",
+}
+# mypy's cache for the bakes' lint, outside the checkout so every clone shares it, and one per
+# worker so two mypy runs never write one cache: the stubs (Django, DRF, boto3) are read once per
+# worker, then kept across runs (about 45 s a bake without it).
+MYPY_CACHE_DIR = CACHE_DIR / f"mypy-{WORKER}"
+
+
+def mypy_cache_dir(django_version: str = DEFAULT_DJANGO_VERSION) -> Path:
+    """mypy's cache for this worker's bakes of one Django version, whose lock pins its own mypy
+    and stubs."""
+    if django_version == DEFAULT_DJANGO_VERSION:
+        return MYPY_CACHE_DIR
+    return MYPY_CACHE_DIR / f"django{django_version}"
+
+
+# A test's summary (a table, timings) shown after the run; `-s` cannot show a worker's output.
+SUMMARY = "summary"
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The end-to-end tests share one running stack (a session fixture, tests/e2e/conftest.py):
+    under xdist they all run on one worker (`--dist loadgroup`), in one group."""
+    for item in items:
+        if item.get_closest_marker("e2e"):
+            item.add_marker(pytest.mark.xdist_group("e2e"))
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Refuse `--dist loadgroup` where it cannot group (each group would run on every worker)."""
+    version = tuple(int(part) for part in pytest.__version__.split(".")[:2])
+    if config.getoption("dist", default="no") == "loadgroup" and version >= (9, 2):
+        raise pytest.UsageError(
+            f"pytest {pytest.__version__}: pytest-xdist's --dist loadgroup does not group tests under "
+            "pytest 9.2 and later; install the template's requirements.txt (make test does)."
+        )
 
 
 def reachable(host: str, port: int) -> bool:
@@ -55,7 +113,38 @@ def run(args: list[str], cwd: Path, env: dict[str, str] | None = None, timeout: 
 
 
 @pytest.fixture(scope="session")
-def python_for(tmp_path_factory):
+def shared_bake(tmp_path_factory) -> Callable[..., Path]:
+    """`shared_bake(**answers)`: one bake of these answers for the whole run, for tests that only
+    read it (and run its tools, which write nothing but caches); a test that changes its project
+    bakes its own into tmp_path.
+
+    Every worker of a run finds the same folder (the run's temporary root); a file lock lets
+    the first one bake it and the others wait for it.
+    """
+    base = tmp_path_factory.getbasetemp()
+    root = (base.parent if "PYTEST_XDIST_WORKER" in os.environ else base) / "shared-bakes"
+
+    questions = json.loads((TEMPLATE_DIR / "cookiecutter.json").read_text())
+    defaults = {key: value[0] if isinstance(value, list) else value for key, value in questions.items()}
+
+    def shared(**answers: str) -> Path:
+        # Named by the answers that differ from the defaults: one bake whichever way it is asked for.
+        changed = sorted((key, value) for key, value in answers.items() if defaults.get(key) != value)
+        name = "-".join(f"{key}_{value}" for key, value in changed) or "defaults"
+        folder = root / name
+        done = folder / "baked"
+        with exclusive(root / f"{name}.lock"):
+            if not done.exists():
+                shutil.rmtree(folder, ignore_errors=True)
+                done.parent.mkdir(parents=True)
+                done.write_text(str(bake(folder / "output", **answers)))
+        return Path(done.read_text())
+
+    return shared
+
+
+@pytest.fixture(scope="session")
+def python_for(shared_bake):
     """`python_for("3.12")`: that version's shared virtualenv python (installed from the lock once);
     `python_for("3.12", "6.1")` the one with that Django version's lock.
 
@@ -71,11 +160,7 @@ def python_for(tmp_path_factory):
             pytest.skip(f"Python {version} not tested: {missing}")
         key = (version, django_version)
         if key not in pythons:
-            project = bake(
-                tmp_path_factory.mktemp(f"venv-bake-py{version}-django{django_version}"),
-                python_version=version,
-                django_version=django_version,
-            )
+            project = shared_bake(python_version=version, django_version=django_version)
             pythons[key] = ensure_project_venv(project, version)
         return pythons[key]
 
@@ -88,9 +173,18 @@ def project_python(python_for) -> Path:
     return python_for(DEFAULT_PYTHON_VERSION)
 
 
-@pytest.fixture(scope="session")
-def default_project(tmp_path_factory) -> Path:
-    return bake(tmp_path_factory.mktemp("default"))
+@pytest.fixture
+def summary(record_property) -> Callable[[str], None]:
+    """`summary(text)`: show `text` after the run, under the test's name (also under xdist)."""
+    return lambda text: record_property(SUMMARY, text)
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    for report in terminalreporter.getreports("passed") + terminalreporter.getreports("failed"):
+        for name, text in report.user_properties:
+            if name == SUMMARY and report.when == "call":
+                terminalreporter.write_sep("-", report.nodeid)
+                terminalreporter.write_line(text)
 
 
 @pytest.fixture(scope="session")

@@ -10,9 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import POSTGRES_URL, run
-from tools.interpreters import DEFAULT_DJANGO_VERSION, DEFAULT_PYTHON_VERSION
-from tools.project import bake, mypy_cache_dir
+from tests.conftest import POSTGRES_URL, mypy_cache_dir, run
+from tools.interpreters import DEFAULT_DJANGO_VERSION
 
 EXAMPLE_APPS = ("y", "n")
 DOCKER = ("y", "n")
@@ -83,8 +82,12 @@ def text_of(path: Path) -> str:
     return path.read_text()
 
 
+# What the tools write into a project (the bakes are shared: another test may have run them).
+TOOL_CACHES = {"__pycache__", ".ruff_cache", ".mypy_cache", ".pytest_cache"}
+
+
 def project_files(project: Path) -> list[Path]:
-    return [path for path in project.rglob("*") if path.is_file() and "__pycache__" not in path.parts]
+    return [path for path in project.rglob("*") if path.is_file() and not TOOL_CACHES & set(path.parts)]
 
 
 def features_on(answers: dict[str, str]) -> dict[str, bool]:
@@ -108,15 +111,12 @@ def production_env() -> dict[str, str]:
 
 
 @pytest.mark.parametrize("answers", MATRIX, ids=matrix_id)
-def test_bake_combination_renders_cleanly_and_passes_its_checks(tmp_path, python_for, answers):
+def test_bake_combination_renders_cleanly_and_passes_its_checks(shared_bake, python_for, answers):
+    """Each bake on its own Python; tests/test_generated_suites.py runs the suites of some of
+    these same (shared) bakes, and relies on the `make lint` here."""
+    project = shared_bake(**answers)
     django_version = answers.get("django_version", DEFAULT_DJANGO_VERSION)
-    # The default Django's bakes share the default Python's virtualenv; another Django's lock is
-    # installed on the bake's own Python (Django 6 does not run on the default one).
-    if django_version == DEFAULT_DJANGO_VERSION:
-        project_python = python_for(DEFAULT_PYTHON_VERSION)
-    else:
-        project_python = python_for(answers["python_version"], django_version)
-    project = bake(tmp_path, **answers)
+    python = python_for(answers["python_version"], django_version)
     files = project_files(project)
 
     for path in files:
@@ -149,15 +149,13 @@ def test_bake_combination_renders_cleanly_and_passes_its_checks(tmp_path, python
     assert cruft_state["commit"] and cruft_state["template"]
     assert {key: cruft_state["context"]["cookiecutter"][key] for key in answers} == answers
 
-    bin_dir = project_python.parent
-    run([bin_dir / "ruff", "check", "."], project)
-    run([bin_dir / "ruff", "format", "--check", "."], project)
-    run([bin_dir / "mypy", "."], project, env={"MYPY_CACHE_DIR": str(mypy_cache_dir(django_version))})
-    run([bin_dir / "lint-imports"], project)
-    run([project_python, "manage.py", "check", "--fail-level", "WARNING"], project)
-    run([project_python, "manage.py", "makemigrations", "--check", "--dry-run"], project)
+    # ruff check, ruff format --check, mypy and the import contracts, as the project runs them.
+    lint_env = {"MYPY_CACHE_DIR": str(mypy_cache_dir(django_version))}
+    run(["make", "lint", f"VENV={python.parent.parent}"], project, env=lint_env)
+    run([python, "manage.py", "check", "--fail-level", "WARNING"], project)
+    run([python, "manage.py", "makemigrations", "--check", "--dry-run"], project)
     run(
-        [project_python, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        [python, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         project,
         env=production_env(),
     )

@@ -34,7 +34,7 @@ def ci_jobs(provider: str, clone) -> list[Job]:
     ("provider", "examples", "version"), CASES, ids=[f"{p}-examples_{e}-py{v}" for p, e, v in CASES]
 )
 def test_ci_file_runs_as_written_in_a_fresh_clone(
-    tmp_path, python_for, services_available, capsys, provider, examples, version
+    tmp_path, python_for, services_available, summary, provider, examples, version
 ):
     python = python_for(version)
     project = bake(
@@ -53,10 +53,14 @@ def test_ci_file_runs_as_written_in_a_fresh_clone(
             ):
                 results.append((job, result))
 
-    with capsys.disabled():
-        print(f"\n{provider} CI in a fresh clone (Python {version}, example apps {examples}):")
-        for job, result in results:
-            print(f"  [{result.outcome}] {job.name}: {result.step.name} ({result.seconds:.0f}s)")
+    summary(
+        "\n".join(
+            [
+                f"{provider} CI in a fresh clone (Python {version}, example apps {examples}):",
+                *(f"  [{r.outcome}] {job.name}: {r.step.name} ({r.seconds:.0f}s)" for job, r in results),
+            ]
+        )
+    )
     failed = [
         f"{job.name}: {r.step.command}\n{r.output[-3000:]}" for job, r in results if r.outcome == "FAILED"
     ]

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import POSTGRES_URL, REDIS_URL
-from tools.project import MYPY_CACHE_DIR, bake
+from tests.conftest import MYPY_CACHE_DIR, POSTGRES_URL, REDIS_URL
+from tools.project import bake
 
 BLOCK = re.compile(r"^```(\w*)\n(.*?)^```\n", re.S | re.M)
 FILE_LINE = re.compile(r"# (\S+\.py)\n")
@@ -35,8 +35,8 @@ def blocks(page: Path) -> list[tuple[str, str]]:
 
 
 @pytest.fixture(scope="module", params=["y", "n"], ids=["examples_y", "examples_n"])
-def project(request, tmp_path_factory) -> Path:
-    return bake(tmp_path_factory.mktemp(f"docs-{request.param}"), include_example_apps=request.param)
+def project(request, shared_bake) -> Path:
+    return shared_bake(include_example_apps=request.param)
 
 
 def test_the_readme_links_the_guide_and_the_guide_links_every_page(project):

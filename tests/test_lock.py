@@ -35,14 +35,10 @@ def release(version: str) -> str:
 
 
 @pytest.fixture(scope="module", params=DJANGO_VERSIONS, ids=lambda version: f"django{version}")
-def baked(request, tmp_path_factory) -> Path:
+def baked(request, shared_bake) -> Path:
     """A bake of each Django version, on the oldest Python it runs on (its lock's target)."""
     django_version = request.param
-    return bake(
-        tmp_path_factory.mktemp(f"lock-django{django_version}"),
-        django_version=django_version,
-        python_version=oldest_python_for(django_version),
-    )
+    return shared_bake(django_version=django_version, python_version=oldest_python_for(django_version))
 
 
 def django_of(project: Path) -> str:

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import run
-from tools.project import MYPY_CACHE_DIR, bake
+from tests.conftest import MYPY_CACHE_DIR, run
+from tools.project import bake
 from tools.stack import free_port
 
 # A line ruff format splits (E501 until then) and imports ruff check --fix sorts and drops.

@@ -14,7 +14,6 @@ import pytest
 
 from tests.ci_emulator import github_jobs, gitlab_jobs
 from tools.interpreters import DEFAULT_PYTHON_VERSION, PYTHON_VERSIONS
-from tools.project import bake
 
 
 def first_match(pattern: str, text: str) -> str:
@@ -24,9 +23,9 @@ def first_match(pattern: str, text: str) -> str:
 
 
 @pytest.mark.parametrize("version", PYTHON_VERSIONS)
-def test_makefile_dockerfile_ci_and_pyproject_follow_the_python_answer(tmp_path, version):
-    github = bake(tmp_path / "github", python_version=version, ci_provider="github", use_docker="y")
-    gitlab = bake(tmp_path / "gitlab", python_version=version, ci_provider="gitlab", use_docker="n")
+def test_makefile_dockerfile_ci_and_pyproject_follow_the_python_answer(shared_bake, version):
+    github = shared_bake(python_version=version, ci_provider="github", use_docker="y")
+    gitlab = shared_bake(python_version=version, ci_provider="gitlab", use_docker="n")
     pyproject = tomllib.loads((github / "pyproject.toml").read_text())
     makefile = (github / "Makefile").read_text()
     workflow = github / ".github" / "workflows" / "ci.yml"

@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.conftest import run
-from tools.project import MYPY_CACHE_DIR, bake
+from tests.conftest import MYPY_CACHE_DIR, run
+from tools.project import bake
 
 TEST_SETTINGS = {"DJANGO_SETTINGS_MODULE": "config.settings.test"}
 

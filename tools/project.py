@@ -20,15 +20,14 @@ from pathlib import Path
 from cookiecutter.main import cookiecutter
 
 from tools.interpreters import (
-    DEFAULT_DJANGO_VERSION,
     DEFAULT_PYTHON_VERSION,
     TEMPLATE_DIR,
     find_interpreter,
     full_version,
 )
 
-# Virtualenvs and mypy's cache live outside the checkout, so every clone on a machine shares
-# them (CI tests a fresh clone each time). They are safe to share: each virtualenv is keyed by
+# Virtualenvs (and the tests' mypy caches) live outside the checkout, so every clone on a machine
+# shares them (CI tests a fresh clone each time). They are safe to share: each virtualenv is keyed by
 # the lock's pins and the interpreter's version, and rebuilt when either changes.
 CACHE_DIR = Path(
     os.environ.get("TEMPLATE_CACHE_DIR")
@@ -36,16 +35,6 @@ CACHE_DIR = Path(
 )
 LOCK_FILE = "requirements-dev.txt"
 DJANGO_PIN = re.compile(r"^django==(\d+\.\d+)", re.MULTILINE)
-# mypy's cache, shared by the tests' bakes: the stubs (Django, DRF, boto3) are read once, not
-# once per bake (about 45 s each).
-MYPY_CACHE_DIR = CACHE_DIR / "mypy"
-
-
-def mypy_cache_dir(django_version: str = DEFAULT_DJANGO_VERSION) -> Path:
-    """mypy's cache for bakes of one Django version, whose lock pins its own mypy and stubs."""
-    if django_version == DEFAULT_DJANGO_VERSION:
-        return MYPY_CACHE_DIR
-    return MYPY_CACHE_DIR / f"django{django_version}"
 
 
 def bake(output_dir: Path, **answers: str) -> Path:

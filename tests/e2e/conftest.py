@@ -6,8 +6,9 @@ at the end, whatever the tests did. It skips, saying why, when PostgreSQL or Red
 running here. Topology:
 
 - PostgreSQL (127.0.0.1:5432): a fresh database for this run, dropped at the end.
-- The machine's Redis (127.0.0.1:6379), database 14 (E2E_BROKER_URL): Celery's broker and
-  result backend (flushed at the start and the end; the suite never stops this server).
+- The machine's Redis (127.0.0.1:6379), database 14 (the worker's own under xdist, see
+  tests/conftest.py; E2E_BROKER_URL moves it): Celery's broker and result backend (flushed at
+  the start and the end; the suite never stops this server).
 - A Redis server of the suite's own on a free port: the Django cache (export progress), so a
   test can stop it mid-export without touching the broker.
 - moto's S3 server on a free port: the exports bucket's endpoint.
@@ -39,7 +40,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import reachable, run, temporary_postgres_database
+from tests.conftest import E2E_REDIS_URL, reachable, run, temporary_postgres_database
 from tools.client import ApiClient
 from tools.project import TEMPLATE_DIR, bake
 from tools.stack import Stack, free_port
@@ -51,7 +52,7 @@ ROW_LIMIT = 150_000
 # How long a running job's heartbeat may be silent before beat's sweep (every minute) fails it;
 # short, so the suite can watch a lost worker's job fail without waiting five minutes.
 STALE_AFTER_SECONDS = 20
-BROKER_URL = os.environ.get("E2E_BROKER_URL", "redis://127.0.0.1:6379/14")
+BROKER_URL = os.environ.get("E2E_BROKER_URL", E2E_REDIS_URL)
 ARTIFACTS_DIR = TEMPLATE_DIR / ".artifacts"
 
 ADMIN = ("e2e-admin", secrets.token_urlsafe(12))
