@@ -82,11 +82,22 @@ def targets(figures: dict) -> str:
     """The spec's targets next to this run's figures, one line each."""
     methods = figures["methods"]
     lines = []
-    for label, names, key, target in (
-        ("x floor", OUR_PATHS["csv"], "ratio_to_floor", figures["target_ratio_to_floor"]),
-        ("x XLSX floor", OUR_PATHS["xlsx"], "ratio_to_floor", figures["xlsx_target_ratio_to_floor"]),
-        ("x drf-excel", OUR_PATHS["xlsx"], "ratio_to_drf_excel", figures["xlsx_target_ratio_to_drf_excel"]),
-    ):
+    # The throughput targets are set at 100,000 rows; at 1,000,000 the run is about memory.
+    speed_targets = (
+        ()
+        if figures["rows"] >= 1_000_000
+        else (
+            ("x floor", OUR_PATHS["csv"], "ratio_to_floor", figures["target_ratio_to_floor"]),
+            ("x XLSX floor", OUR_PATHS["xlsx"], "ratio_to_floor", figures["xlsx_target_ratio_to_floor"]),
+            (
+                "x drf-excel",
+                OUR_PATHS["xlsx"],
+                "ratio_to_drf_excel",
+                figures["xlsx_target_ratio_to_drf_excel"],
+            ),
+        )
+    )
+    for label, names, key, target in speed_targets:
         for name in names:
             value = methods.get(name, {}).get(key)
             if value is not None:
