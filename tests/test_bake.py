@@ -59,7 +59,7 @@ FEATURE_WORDS = {
 }
 # The dev lock pins moto's dependency `docker` (a PyPI package), which is not the Docker feature.
 FEATURE_WORD_EXEMPT = {"docker": {"requirements-dev.txt"}}
-# Django templates (HTML pages, and `make app`'s *.py-tpl) are copied without rendering, so their
+# Django templates (HTML pages, and `make app`'s *-tpl files) are copied without rendering, so their
 # {{ }} and {% %} are Django's own.
 UNRENDERED = re.compile(r"\{\{|\{%|cookiecutter")
 # cruft's record of the bake: the answers by name ("use_docker": "n") under a "cookiecutter" key.
@@ -124,7 +124,7 @@ def test_bake_combination_renders_cleanly_and_passes_its_checks(shared_bake, pyt
         assert not UNRENDERED.search(str(relative)), f"unrendered file name {relative}"
         if str(relative) == CRUFT_STATE:
             continue
-        if ("templates" in relative.parts and path.suffix == ".html") or path.suffix == ".py-tpl":
+        if ("templates" in relative.parts and path.suffix == ".html") or path.suffix.endswith("-tpl"):
             assert "cookiecutter" not in path.read_text(), f"unrendered text in {relative}"
             continue
         match = (UNRENDERED_JINJA if str(relative) in LOCK_FILES else UNRENDERED).search(text_of(path))

@@ -85,10 +85,10 @@ class ExportAdminMixin(_ModelAdmin):
         )
         return [export, *super().get_urls()]
 
-    def get_actions(self, request: HttpRequest) -> dict[str, Any]:
+    def get_actions(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
         """The admin's actions and the two that stream the selected rows (not in a popup,
-        which has no actions)."""
-        actions = super().get_actions(request)
+        which has no actions). Django 6.1 adds an `action_location` argument: passed on."""
+        actions = super().get_actions(request, *args, **kwargs)
         if self.actions is None or IS_POPUP_VAR in request.GET:
             return actions
         for name in SELECTED_ROWS_ACTIONS:

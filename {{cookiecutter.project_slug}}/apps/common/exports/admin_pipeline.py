@@ -41,8 +41,8 @@ def admin_export_name(model: type[Model]) -> str:
 class AdminChangelistPipeline:
     """The changelist rows of `model` in `admin_site`, for the given query string.
 
-    The model's admin is looked up when rows are read, so an admin registered again (as the
-    reward logs app does for missions) is the one whose changelist is exported.
+    The model's admin is looked up when rows are read, so when another app registers the model's
+    admin again (unregister, then register its own), that admin's changelist is the one exported.
     """
 
     model: type[Model]
