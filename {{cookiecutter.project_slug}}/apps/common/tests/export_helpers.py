@@ -188,8 +188,10 @@ def _same_cell(text: str, value: Any) -> bool:
         return text == ""
     if isinstance(value, datetime):
         written = datetime.fromisoformat(text)
-        if written.tzinfo is None:  # local wall-clock time, to the second
-            return timedelta(0) <= value - written < timedelta(seconds=1)
+        if written.tzinfo is None:
+            # CSV: local wall-clock time cut to the second; XLSX: the fraction kept, which
+            # openpyxl may read back rounded up to the next second.
+            return timedelta(0) <= value - written <= timedelta(seconds=1)
         local = timezone.localtime(written).replace(tzinfo=None)
         return abs(local - value) < timedelta(milliseconds=1)
     if isinstance(value, bool):
