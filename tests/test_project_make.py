@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -106,29 +107,40 @@ def test_make_dev_runs_web_worker_beat_and_s3_with_the_bucket_and_ctrl_c_stops_t
         text=True,
         start_new_session=True,  # its own process group, as a terminal's foreground job
     )
+    lines: list[str] = []
+    reader = threading.Thread(target=lambda: lines.extend(dev.stdout), daemon=True)
+    reader.start()
+
+    def every_process_is_up() -> bool:
+        printed = "".join(lines)
+        return (
+            "celery@" in printed
+            and "beat: Starting..." in printed
+            and answers(f"http://127.0.0.1:{port}/health/") == 200
+            and answers(f"http://127.0.0.1:{s3_port}/{bucket}") == 200
+        )
+
     started = time.monotonic()
     try:
         deadline = time.monotonic() + 90
-        while not (
-            answers(f"http://127.0.0.1:{port}/health/") == 200
-            and answers(f"http://127.0.0.1:{s3_port}/{bucket}") == 200
-        ):
-            assert dev.poll() is None, dev.communicate()[0]
-            assert time.monotonic() < deadline, "the web server or the bucket did not answer in 90 s"
+        while not every_process_is_up():
+            assert dev.poll() is None, "".join(lines)
+            assert time.monotonic() < deadline, f"not every process was up in 90 s:\n{''.join(lines)}"
             time.sleep(0.5)
         running = descendants(dev.pid)
         up = time.monotonic() - started
         # Ctrl-C: the terminal sends SIGINT to the whole foreground process group.
         os.killpg(dev.pid, signal.SIGINT)
-        output = dev.communicate(timeout=30)[0]
+        dev.wait(timeout=30)
+        reader.join(timeout=10)
     finally:
         if dev.poll() is None:
             os.killpg(dev.pid, signal.SIGKILL)
+    output = "".join(lines)
     assert answers(f"http://127.0.0.1:{port}/health/") is None, output
     for name in ("s3", "web", "worker", "beat"):
         assert f"{name}.1 " in output, f"no {name} lines in:\n{output}"
     assert f"Bucket {bucket} created." in output, output
-    assert "celery@" in output and "beat: Starting..." in output, output
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline and any(alive(pid) for pid in running):
         time.sleep(0.2)
