@@ -89,7 +89,8 @@ class CursorPagination(StrictPageSize, pagination.CursorPagination):
         self, queryset: QuerySet[Any] | Sequence[Any], request: Request, view: APIView | None = None
     ) -> list[Any] | None:
         try:
-            return super().paginate_queryset(queryset, request, view)
+            # djangorestframework-stubs 3.16 (for Django 5.2) take a QuerySet only, 3.18 a list too.
+            return super().paginate_queryset(queryset, request, view)  # type: ignore[arg-type, unused-ignore]
         except (ValueError, TypeError, OverflowError, DjangoValidationError) as exc:
             raise ValidationError(
                 {self.cursor_query_param: [_("Invalid cursor: start again from the first page.")]}

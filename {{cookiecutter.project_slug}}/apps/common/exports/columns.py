@@ -92,18 +92,19 @@ def _model_path(model: type[models.Model], attrs: list[str]) -> _ModelPath | Non
             field = model._meta.pk if attr == "pk" else model._meta.get_field(attr)
         except FieldDoesNotExist:
             return None
-        if field is None or not field.concrete:
+        if not isinstance(field, models.Field) or not field.concrete:  # a reverse or generic one
             return None
         if position == len(attrs) - 1:
             return _ModelPath(field, attr, optional_hop, tuple(relations), tuple(hops))
         if not (field.many_to_one or field.one_to_one) or attr != field.name:
             return None
-        if field.related_model is None:  # a generic foreign key: no model to follow
+        related_model = field.related_model
+        if not isinstance(related_model, type):  # a generic foreign key: no model to follow
             return None
         optional_hop = optional_hop or field.null
         relations.append("__".join([*attrs[:position], attr]))
         hops.append(field)
-        model = field.related_model
+        model = related_model
     return None
 
 

@@ -298,7 +298,10 @@ class CSVDownloader:
         if self.format.name == XLSX:
             return self._xlsx_file_response()
         response = StreamingHttpResponse(self._stream(), content_type=self.format.content_type)
-        response["Content-Disposition"] = content_disposition_header(True, self._file_name())
+        # As an attachment the header always has a value; "attachment" is what it is without a name.
+        response["Content-Disposition"] = (
+            content_disposition_header(True, self._file_name()) or "attachment"
+        )
         return response
 
     def get_result_as_download_url(self, *, before_upload: Callable[[], None] | None = None) -> str:

@@ -75,7 +75,8 @@ class ListViewPipeline:
         """An instance of the list view as it is for a GET with `params` by `user`."""
         http_request = HttpRequest()
         http_request.method = "GET"
-        http_request.GET = as_query_dict(params)  # type: ignore[assignment]
+        # django-stubs 6.1 type GET as an immutable QueryDict, 5.2's as a QueryDict.
+        http_request.GET = as_query_dict(params)  # type: ignore[assignment, unused-ignore]
         request = Request(http_request)
         request.user = user
         view = self.view_class()

@@ -17,7 +17,9 @@ def _request(query: str) -> Request:
 
 
 def _page(query: str) -> list[int]:
-    page = PageNumberPagination().paginate_queryset(ITEMS, _request(query))
+    # djangorestframework-stubs 3.16 (for Django 5.2) want a QuerySet; DRF takes a list too.
+    paginate = PageNumberPagination().paginate_queryset
+    page: list[int] | None = paginate(ITEMS, _request(query))  # type: ignore[arg-type, unused-ignore]
     assert page is not None
     return page
 
