@@ -19,7 +19,14 @@ from tools.interpreters import (
     MissingInterpreter,
     find_interpreter,
 )
-from tools.project import CACHE_DIR, bake, ensure_project_venv, exclusive
+from tools.project import (
+    CACHE_DIR,
+    DJANGO_PIN,
+    LOCK_FILE,
+    bake,
+    ensure_project_venv,
+    exclusive,
+)
 
 # `make test` runs this suite; its variables would make every `make` the tests run in a bake a
 # sub-make that prints "make[1]: Leaving directory ..." after the output the tests read. The
@@ -54,18 +61,23 @@ CI_REDIS_URLS = {  # the emulated CI jobs
     "github": f"{REDIS_SERVER}/{_REDIS_DBS['ci_github']}",
     "gitlab": f"{REDIS_SERVER}/{_REDIS_DBS['ci_gitlab']}",
 }
-# mypy's cache for the bakes' lint, outside the checkout so every clone shares it, and one per
-# worker so two mypy runs never write one cache: the stubs (Django, DRF, boto3) are read once per
-# worker, then kept across runs (about 45 s a bake without it).
-MYPY_CACHE_DIR = CACHE_DIR / f"mypy-{WORKER}"
 
 
-def mypy_cache_dir(django_version: str = DEFAULT_DJANGO_VERSION) -> Path:
-    """mypy's cache for this worker's bakes of one Django version, whose lock pins its own mypy
-    and stubs."""
-    if django_version == DEFAULT_DJANGO_VERSION:
-        return MYPY_CACHE_DIR
-    return MYPY_CACHE_DIR / f"django{django_version}"
+def mypy_env(project: Path) -> dict[str, str]:
+    """`MYPY_CACHE_DIR` for a bake's lint, read when the lint runs (`make app` adds apps).
+
+    The caches live outside the checkout, so every clone shares them, and are kept across runs:
+    the stubs (Django, DRF, boto3) are read once, not for every bake (about 45 s a bake). One per
+    worker, so two mypy runs never write one cache; per Django version, whose lock pins its own
+    mypy and stubs; and per set of apps: the Django plugin makes `apps/users/models.py` depend on
+    every app whose models point at the user, so a cache written with an app that a later bake
+    lacks fails that bake ("Cannot find ... apps.reward_logs.models").
+    """
+    django = DJANGO_PIN.search((project / LOCK_FILE).read_text())
+    assert django is not None, f"{project / LOCK_FILE} pins no django"
+    apps = sorted(path.parent.name for path in (project / "apps").glob("*/models.py"))
+    cache = CACHE_DIR / f"mypy-{WORKER}" / f"django{django.group(1)}-{'-'.join(apps)}"
+    return {"MYPY_CACHE_DIR": str(cache)}
 
 
 # A test's summary (a table, timings) shown after the run; `-s` cannot show a worker's output.

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import POSTGRES_URL, mypy_cache_dir, run
+from tests.conftest import POSTGRES_URL, mypy_env, run
 from tools.interpreters import DEFAULT_DJANGO_VERSION
 
 EXAMPLE_APPS = ("y", "n")
@@ -150,8 +150,7 @@ def test_bake_combination_renders_cleanly_and_passes_its_checks(shared_bake, pyt
     assert {key: cruft_state["context"]["cookiecutter"][key] for key in answers} == answers
 
     # ruff check, ruff format --check, mypy and the import contracts, as the project runs them.
-    lint_env = {"MYPY_CACHE_DIR": str(mypy_cache_dir(django_version))}
-    run(["make", "lint", f"VENV={python.parent.parent}"], project, env=lint_env)
+    run(["make", "lint", f"VENV={python.parent.parent}"], project, env=mypy_env(project))
     run([python, "manage.py", "check", "--fail-level", "WARNING"], project)
     run([python, "manage.py", "makemigrations", "--check", "--dry-run"], project)
     run(

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import MYPY_CACHE_DIR, POSTGRES_URL, REDIS_URL
+from tests.conftest import POSTGRES_URL, REDIS_URL, mypy_env
 from tools.project import bake
 
 BLOCK = re.compile(r"^```(\w*)\n(.*?)^```\n", re.S | re.M)
@@ -75,7 +75,6 @@ def test_the_guide_runs_in_a_fresh_project(tmp_path, project_python, services_av
     (project / ".venv").symlink_to(project_python.parent.parent)
     suffix = tmp_path.name.replace("-", "_").lower()
     env = {
-        "MYPY_CACHE_DIR": str(MYPY_CACHE_DIR),
         "TEST_DATABASE_URL": f"{POSTGRES_URL.rsplit('/', 1)[0]}/docs_{suffix}",
         "TEST_REDIS_URL": REDIS_URL,
     }
@@ -85,7 +84,7 @@ def test_the_guide_runs_in_a_fresh_project(tmp_path, project_python, services_av
             started = time.monotonic()
             where = f"{page.name}, block {index + 1}"
             if language == "sh":
-                shell(["bash", "-e", "-c", code], project, env, where)
+                shell(["bash", "-e", "-c", code], project, {**env, **mypy_env(project)}, where)
             elif language == "python" and (target := FILE_LINE.match(code)):
                 path = project / target.group(1)
                 assert path.parent.is_dir(), f"{where}: {target.group(1)} is in no existing folder"
@@ -98,7 +97,7 @@ def test_the_guide_runs_in_a_fresh_project(tmp_path, project_python, services_av
                     where,
                 )
             timings.append(f"{where}: {time.monotonic() - started:.1f} s")
-    shell(["make", "lint"], project, env, "make lint after the whole guide")
+    shell(["make", "lint"], project, {**env, **mypy_env(project)}, "make lint after the whole guide")
     print("\n".join(timings))
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import MYPY_CACHE_DIR, run
+from tests.conftest import mypy_env, run
 from tools.project import bake
 from tools.stack import free_port
 
@@ -33,7 +33,7 @@ def project(tmp_path_factory) -> Path:
 
 def make(project: Path, project_python: Path, *args: str) -> str:
     venv = project_python.parent.parent
-    return run(["make", *args, f"VENV={venv}"], project, env={"MYPY_CACHE_DIR": str(MYPY_CACHE_DIR)})
+    return run(["make", *args, f"VENV={venv}"], project, env=mypy_env(project))
 
 
 def test_make_format_fixes_a_long_line_and_untidy_imports_then_make_lint_passes(project, project_python):

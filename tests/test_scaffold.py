@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.conftest import MYPY_CACHE_DIR, run
+from tests.conftest import mypy_env, run
 from tools.project import bake
 
 TEST_SETTINGS = {"DJANGO_SETTINGS_MODULE": "config.settings.test"}
@@ -24,7 +24,7 @@ TEST_SETTINGS = {"DJANGO_SETTINGS_MODULE": "config.settings.test"}
 
 def make(project: Path, python: Path, *args: str) -> str:
     venv = python.parent.parent
-    return run(["make", *args, f"VENV={venv}"], project, env={"MYPY_CACHE_DIR": str(MYPY_CACHE_DIR)})
+    return run(["make", *args, f"VENV={venv}"], project, env=mypy_env(project))
 
 
 def files_digest(project: Path) -> dict[str, str]:
