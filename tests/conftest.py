@@ -125,7 +125,15 @@ def run(args: list[str], cwd: Path, env: dict[str, str] | None = None, timeout: 
 
 
 @pytest.fixture(scope="session")
-def shared_bake(tmp_path_factory) -> Callable[..., Path]:
+def run_folder(request, tmp_path_factory) -> Path:
+    """A folder of this run's that every worker sees: the run's temporary root under xdist (a
+    worker's own folder is a subfolder of it), else the run's own temporary folder."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if hasattr(request.config, "workerinput") else base
+
+
+@pytest.fixture(scope="session")
+def shared_bake(run_folder) -> Callable[..., Path]:
     """`shared_bake(**answers)`: one bake of these answers for the whole run, for tests that only
     read it (and run its tools, which write nothing but caches); a test that changes its project
     bakes its own into tmp_path.
@@ -133,8 +141,7 @@ def shared_bake(tmp_path_factory) -> Callable[..., Path]:
     Every worker of a run finds the same folder (the run's temporary root); a file lock lets
     the first one bake it and the others wait for it.
     """
-    base = tmp_path_factory.getbasetemp()
-    root = (base.parent if "PYTEST_XDIST_WORKER" in os.environ else base) / "shared-bakes"
+    root = run_folder / "shared-bakes"
 
     questions = json.loads((TEMPLATE_DIR / "cookiecutter.json").read_text())
     defaults = {key: value[0] if isinstance(value, list) else value for key, value in questions.items()}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import json
 import re
@@ -67,6 +68,9 @@ CRUFT_STATE = ".cruft.json"
 # The dev lock pins cruft's dependency `cookiecutter`: there only Jinja's own marks are a fault.
 UNRENDERED_JINJA = re.compile(r"\{\{|\{%")
 LOCK_FILES = {"requirements.txt", "requirements-dev.txt"}
+# What no lint or `manage.py check` reads: the Docker and CI files, the prose, cruft's record of the
+# answers and the bake's own `.env` (a fresh secret key each bake; the checks set their own).
+UNCHECKED_FILES = {"Dockerfile", "docker-compose.yml", ".dockerignore", ".gitlab-ci.yml", ".env", CRUFT_STATE}
 
 
 def matrix_id(answers: dict[str, str]) -> str:
@@ -90,6 +94,19 @@ def project_files(project: Path) -> list[Path]:
     return [path for path in project.rglob("*") if path.is_file() and not TOOL_CACHES & set(path.parts)]
 
 
+def checked_sources_digest(project: Path, python: Path) -> str:
+    """A digest of everything the lint and the Django checks below read, and of the virtualenv
+    they run in: two bakes with one digest get one verdict, so the checks run once for both
+    (the Docker and CI answers change no file they read)."""
+    digest = hashlib.sha256(str(python).encode())
+    for path in sorted(project_files(project)):
+        relative = path.relative_to(project)
+        if str(relative) in UNCHECKED_FILES or relative.parts[0] == ".github" or path.suffix == ".md":
+            continue
+        digest.update(f"{relative}\0".encode() + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
 def features_on(answers: dict[str, str]) -> dict[str, bool]:
     return {
         "examples": answers["include_example_apps"] == "y",
@@ -111,7 +128,7 @@ def production_env() -> dict[str, str]:
 
 
 @pytest.mark.parametrize("answers", MATRIX, ids=matrix_id)
-def test_bake_combination_renders_cleanly_and_passes_its_checks(shared_bake, python_for, answers):
+def test_bake_combination_renders_cleanly_and_passes_its_checks(shared_bake, python_for, run_folder, answers):
     """Each bake on its own Python; tests/test_generated_suites.py runs the suites of some of
     these same (shared) bakes, and relies on the `make lint` here."""
     project = shared_bake(**answers)
@@ -149,6 +166,12 @@ def test_bake_combination_renders_cleanly_and_passes_its_checks(shared_bake, pyt
     assert cruft_state["commit"] and cruft_state["template"]
     assert {key: cruft_state["context"]["cookiecutter"][key] for key in answers} == answers
 
+    # The same sources in the same virtualenv passed these checks already in this run (a bake
+    # that differs only in its Docker or CI answers): that verdict is this bake's too.
+    passed = run_folder / "checks-passed" / checked_sources_digest(project, python)
+    if passed.exists():
+        print(f"lint and Django checks: same sources as {passed.read_text()}, which passed them")
+        return
     # ruff check, ruff format --check, mypy and the import contracts, as the project runs them.
     run(["make", "lint", f"VENV={python.parent.parent}"], project, env=mypy_env(project))
     run([python, "manage.py", "check", "--fail-level", "WARNING"], project)
@@ -158,3 +181,5 @@ def test_bake_combination_renders_cleanly_and_passes_its_checks(shared_bake, pyt
         project,
         env=production_env(),
     )
+    passed.parent.mkdir(exist_ok=True)
+    passed.write_text(matrix_id(answers))
