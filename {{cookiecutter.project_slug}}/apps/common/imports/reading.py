@@ -130,28 +130,32 @@ def _csv_sheet(file: IO[bytes], *, max_columns: int) -> Sheet:
     encoding = detect_encoding(file)
     file.seek(0)
     text = io.TextIOWrapper(file, encoding=encoding, newline="")
-    reader = csv.reader(text)
-    rows = _csv_rows(reader, max_columns=max_columns)
+    rows = _csv_rows(text, max_columns=max_columns)
     header = _header(rows)
     return Sheet(format=CSV, encoding=encoding, header=header, rows=rows)
 
 
-def _csv_rows(reader: Any, *, max_columns: int) -> Iterator[tuple[int, Cells]]:
+def _csv_rows(text: io.TextIOWrapper, *, max_columns: int) -> Iterator[tuple[int, Cells]]:
+    reader = csv.reader(text)
     row_number = 0
-    while True:
-        try:
-            cells = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as exc:
-            raise ImportFileError(
-                _("Row %(row)s is not valid CSV (%(error)s); fix it and upload again.")
-                % {"row": row_number + 1, "error": exc}
-            ) from exc
-        row_number += 1
-        _check_width(cells, row_number, max_columns)
-        if any(cell.strip() for cell in cells):
-            yield row_number, cells
+    try:
+        while True:
+            try:
+                cells = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as exc:
+                raise ImportFileError(
+                    _("Row %(row)s is not valid CSV (%(error)s); fix it and upload again.")
+                    % {"row": row_number + 1, "error": exc}
+                ) from exc
+            row_number += 1
+            _check_width(cells, row_number, max_columns)
+            if any(cell.strip() for cell in cells):
+                yield row_number, cells
+    finally:
+        # The wrapper would close the upload when it goes; the upload is its owner's to close.
+        text.detach()
 
 
 def _xlsx_sheet(file: IO[bytes], *, max_columns: int) -> Sheet:
