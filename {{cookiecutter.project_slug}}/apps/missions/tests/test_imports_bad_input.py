@@ -1,5 +1,8 @@
 """Bad files for the missions import: each a 4xx saying what to fix, nothing written."""
 
+import io
+import zipfile
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -139,3 +142,26 @@ def test_only_staff_may_import(user_client):
 def test_messages_are_korean_for_a_korean_reader(staff_client):
     response = _post(staff_client, csv_file([HEADER]), HTTP_ACCEPT_LANGUAGE="ko")
     assert response.json()["detail"] == "파일에 머리글 행만 있습니다. 그 아래에 행을 추가해 주세요."
+
+
+def _zip(files: dict[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, data in files.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+def test_a_zip_that_is_no_workbook(staff_client):
+    content = _zip({"[Content_Types].xml": b"<Types/>", "word/document.xml": b"<x/>"})
+    detail = _refused(_post(staff_client, SimpleUploadedFile("m.xlsx", content)))
+    assert "cut short or damaged" in detail
+
+
+def test_a_workbook_whose_sheet_is_cut_short(staff_client):
+    reward = RewardFactory.create()
+    workbook = zipfile.ZipFile(io.BytesIO(xlsx_file([HEADER, _row(reward)]).read()))
+    files = {name: workbook.read(name) for name in workbook.namelist()}
+    files["xl/worksheets/sheet1.xml"] = files["xl/worksheets/sheet1.xml"][:200]
+    detail = _refused(_post(staff_client, SimpleUploadedFile("m.xlsx", _zip(files))))
+    assert "cut short or damaged" in detail
