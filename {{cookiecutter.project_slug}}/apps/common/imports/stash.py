@@ -2,8 +2,9 @@
 
 The preview reads the file and shows what importing it would do; the confirm imports that same
 file, so it is kept under an unguessable name in a folder of its user's, and deleted by the
-confirm (or by "upload another file"). A name that is not the user's, or is gone, is an error
-asking for the file again.
+confirm. A user has one preview waiting at most: a new one replaces it, so files of previews
+nobody confirmed do not pile up. A name that is not the user's, or is gone, is an error asking
+for the file again.
 """
 
 import re
@@ -29,6 +30,8 @@ def stash_upload(file: IO[bytes], *, name: str, user_id: int) -> str:
     token = f"{secrets.token_urlsafe(24)}.{file_format_of(name)}"
     folder = _folder(user_id)
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    for earlier in folder.iterdir():
+        earlier.unlink(missing_ok=True)
     file.seek(0)
     with (folder / token).open("wb") as kept:
         while chunk := file.read(1024 * 1024):

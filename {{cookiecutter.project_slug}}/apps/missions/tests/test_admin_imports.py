@@ -1,6 +1,7 @@
 """The missions admin's import: upload, preview (nothing written), confirm (all written)."""
 
 import re
+import tempfile
 
 import pytest
 from django.urls import reverse
@@ -17,6 +18,13 @@ CHANGELIST = reverse("admin:missions_mission_changelist")
 IMPORT = reverse("admin:missions_mission_import")
 CONFIRM = reverse("admin:missions_mission_import_confirm")
 HEADER = ["title", "is_exposed", "starts_at", "ends_at", "reward"]
+
+
+@pytest.fixture(autouse=True)
+def temporary_disk(tmp_path, monkeypatch):
+    """The previewed files go to this test's folder, not the machine's temporary one."""
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    return tmp_path
 
 
 @pytest.fixture
@@ -130,3 +138,14 @@ def test_a_token_of_another_user_or_made_up_is_refused(admin_client, client, sta
 def test_staff_without_the_add_and_change_permissions_cannot_import(client):
     client.force_login(StaffUserFactory.create())
     assert client.get(IMPORT).status_code == 403
+
+
+def test_a_new_preview_replaces_the_users_waiting_one(admin_client, staff_client, temporary_disk):
+    MissionFactory.create()
+    rows = exported_rows(staff_client, reverse("mission-export"), language="en")
+    first = _token(admin_client.post(IMPORT, {"file": csv_file(rows)}))
+    second = _token(admin_client.post(IMPORT, {"file": csv_file(rows)}))
+
+    assert [path.name for path in temporary_disk.rglob("*.csv")] == [second]
+    response = admin_client.post(CONFIRM, {"token": first})
+    assert (response.status_code, response.url) == (302, IMPORT)
