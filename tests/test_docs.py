@@ -43,7 +43,7 @@ def test_the_readme_links_the_guide_and_the_guide_links_every_page(project):
     assert "(docs/README.md)" in (project / "README.md").read_text()
     pages = guide_pages(project)
     assert {page.name for page in pages} == {p.name for p in (project / "docs").glob("*.md")} - {"README.md"}
-    assert len(pages) == 7
+    assert len(pages) == 8
 
 
 def test_every_block_is_run_or_marked_text(project):

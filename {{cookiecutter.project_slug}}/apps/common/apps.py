@@ -9,6 +9,7 @@ class CommonConfig(AppConfig):
     verbose_name = _("Common")
 
     def ready(self) -> None:
-        # Every app declares its exports in its `exports` module: importing them all here
-        # registers every export in each process (web, worker, admin) without the URLconf.
-        autodiscover_modules("exports")
+        # Every app declares its exports in its `exports` module and its imports in `imports`:
+        # importing them all here registers each in every process (web, worker, admin) without
+        # the URLconf.
+        autodiscover_modules("exports", "imports")

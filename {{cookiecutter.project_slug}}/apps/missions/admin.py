@@ -8,8 +8,10 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from apps.common.exports.admin import ExportAdminMixin
+from apps.common.imports.admin import ImportAdminMixin
 
 from .exports import MissionCSVDownloader
+from .imports import mission_import
 from .models import Mission, Reward
 from .selectors import MISSION_ORDERING, mission_number
 from .services import mission_create, mission_update
@@ -42,8 +44,9 @@ class MissionChangeList(ChangeList):
 
 
 @admin.register(Mission)
-class MissionAdmin(ExportAdminMixin, admin.ModelAdmin):
+class MissionAdmin(ImportAdminMixin, ExportAdminMixin, admin.ModelAdmin):
     export_downloader_class = MissionCSVDownloader
+    import_spec = mission_import
     list_display: tuple[str, ...] = (
         "number",
         "title",

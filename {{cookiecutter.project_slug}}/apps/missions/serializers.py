@@ -9,6 +9,7 @@ from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 from rest_framework.settings import api_settings
 
+from apps.common.imports import BatchedSlugRelatedField, VersionField
 from apps.common.serializers import ModelSerializer
 
 from .models import Mission, Reward
@@ -155,10 +156,12 @@ class MissionBulkChangeSerializer(EditableFieldsSerializer):
 
 class MissionCSVSerializer(serializers.ModelSerializer):
     """The missions export's columns, in order: model fields and dotted paths only, so the
-    exporter reads them straight from `values_list`."""
+    exporter reads them straight from `values_list`. `updated_at` is the version column the
+    import checks (apps.common.imports.version)."""
 
     reward_name = serializers.CharField(source="reward.name", label=_("reward"))
     reward_point = serializers.IntegerField(source="reward.point", label=_("point"))
+    updated_at = VersionField(label=_("version (leave as is)"))
 
     class Meta:
         model = Mission
@@ -171,4 +174,18 @@ class MissionCSVSerializer(serializers.ModelSerializer):
             "reward_name",
             "reward_point",
             "created_at",
+            "updated_at",
         )
+
+
+class MissionImportSerializer(ModelSerializer):
+    """One row of a missions import: the editable fields, the reward by its (unique) name, as
+    the export writes it."""
+
+    reward = BatchedSlugRelatedField(
+        slug_field="name", queryset=Reward.objects.all(), label=_("reward")
+    )
+
+    class Meta:
+        model = Mission
+        fields = MISSION_EDITABLE_FIELDS

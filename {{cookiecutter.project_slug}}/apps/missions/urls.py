@@ -1,9 +1,11 @@
 from django.urls import path
 
 from apps.common.exports import ExportApi
+from apps.common.imports import ImportApi
 from apps.common.permissions import IsStaff
 
 from .exports import mission_export
+from .imports import mission_import
 from .views import MissionBulkApi, MissionDetailApi, MissionListCreateApi
 
 urlpatterns = [
@@ -13,6 +15,11 @@ urlpatterns = [
         "export/",
         ExportApi.as_view(export=mission_export, permission_classes=[IsStaff]),
         name="mission-export",
+    ),
+    path(
+        "import/",
+        ImportApi.as_view(import_spec=mission_import, permission_classes=[IsStaff]),
+        name="mission-import",
     ),
     path("<int:mission_id>/", MissionDetailApi.as_view(), name="mission-detail"),
 ]

@@ -297,6 +297,15 @@ EXPORTS_MAX_ACTIVE_JOBS_PER_USER = env.int("EXPORTS_MAX_ACTIVE_JOBS_PER_USER", d
 # Longer than the slowest step without progress (the row count, the final upload).
 EXPORTS_STALE_AFTER = timedelta(seconds=env.int("EXPORTS_STALE_AFTER_SECONDS", default=300))
 
+# Spreadsheet imports (apps.common.imports): the largest file and the most rows and columns one
+# import takes (more is a 413 or 400 naming the limit), rows validated and written per batch,
+# and how many errors (and changed rows) a result lists; all are counted.
+IMPORTS_MAX_BYTES = env.int("IMPORTS_MAX_BYTES", default=20 * 1024 * 1024)
+IMPORTS_MAX_ROWS = env.int("IMPORTS_MAX_ROWS", default=100_000)
+IMPORTS_MAX_COLUMNS = env.int("IMPORTS_MAX_COLUMNS", default=200)
+IMPORTS_BATCH_SIZE = env.int("IMPORTS_BATCH_SIZE", default=1000)
+IMPORTS_LISTED_ERRORS = env.int("IMPORTS_LISTED_ERRORS", default=100)
+
 LOGGING: dict[str, Any] = {
     "version": 1,
     "disable_existing_loggers": False,

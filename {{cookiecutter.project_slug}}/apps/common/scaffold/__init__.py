@@ -128,7 +128,12 @@ def render_app(names: AppNames) -> dict[Path, str]:
     for source in sorted(TEMPLATE_DIR.rglob(f"*{TEMPLATE_SUFFIX}")):
         relative = source.relative_to(TEMPLATE_DIR)
         relative = relative.with_name(relative.name.removesuffix(TEMPLATE_SUFFIX))
-        if not names.export and relative.name in {"exports.py", "test_exports.py"}:
+        if not names.export and relative.name in {
+            "exports.py",
+            "test_exports.py",
+            "imports.py",
+            "test_imports.py",
+        }:
             continue
         template = engine.from_string(source.read_text())
         rendered[relative] = template.render(Context(context, autoescape=False))

@@ -131,7 +131,12 @@ def test_without_the_export_no_file_mentions_it():
     with_export = render_app(AppNames(app="orders", model="Order", export=True))
     without = render_app(AppNames(app="orders", model="Order", export=False))
 
-    assert set(with_export) - set(without) == {Path("exports.py"), Path("tests/test_exports.py")}
+    assert set(with_export) - set(without) == {
+        Path("exports.py"),
+        Path("tests/test_exports.py"),
+        Path("imports.py"),
+        Path("tests/test_imports.py"),
+    }
     assert "ExportApi.as_view(export=order_export" in with_export[Path("urls.py")]
     assert not [path for path, text in without.items() if "export" in text.lower()]
 
