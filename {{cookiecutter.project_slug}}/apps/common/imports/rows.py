@@ -64,7 +64,7 @@ class RowValidator:
         self.lock = lock
         self.batched = batched_fields(serializer.fields.values())
         # Relations the batch resolved are valid: their full_clean() check would query per row.
-        self.exclude = [f.source for f in self.batched if f.source]
+        self.exclude = [f.source for f in self.batched if isinstance(f.source, str) and f.source]
         self.header_by_source = {
             serializer.fields[column.name].source or "": column.header for column in layout.fields
         }
@@ -85,7 +85,10 @@ class RowValidator:
         return row
 
     def validate(self, rows: Sequence[ReadRow], result: ImportResult) -> Batch:
-        context = cast(dict[str, Any], self.serializer.context)  # the dict it was made with
+        context = self.serializer.context
+        # The stubs type the context a Mapping; it is the dict the serializer was made with.
+        if not isinstance(context, dict):
+            raise TypeError("an import's serializer is made with a dict as its context")
         context[BATCH_RELATED] = {
             f.field_name or "": prefetch(f, (row.data.get(f.field_name or "") for row in rows))
             for f in self.batched

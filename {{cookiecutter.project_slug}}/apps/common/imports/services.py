@@ -132,7 +132,7 @@ def _readers(
         field = serializer.fields[column.name]
         readers[column.name] = cell_reader(
             field,
-            model_fields.get(field.source or ""),
+            model_fields.get(field.source) if isinstance(field.source, str) else None,
             zone=rules.zone if rules else timezone.get_default_timezone(),
             datetime_format=rules.datetime_format if rules else None,
             date_format=rules.date_format if rules else None,

@@ -51,7 +51,7 @@ def test_y_and_n_are_booleans():
 
 def test_choice_labels_in_either_language_are_codes():
     choices = [("paid", "paid out"), ("held", "on hold")]
-    field = models.CharField(choices=choices)
+    field: models.CharField[str, str] = models.CharField(choices=choices)
     read = _reader(serializers.ChoiceField(choices=choices), field)
     assert (read("paid out"), read("on hold"), read("held"), read("other")) == (
         "paid",
