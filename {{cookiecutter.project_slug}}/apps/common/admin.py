@@ -5,12 +5,15 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from .access.admin import AccessRecordAdmin
 from .exceptions import ApplicationError
 from .exports.selectors import VIEW_EVERY_EXPORT, export_job_list_for_user, export_job_status
 from .exports.services import export_job_cancel
 from .models import ExportJob
 
 LIST_FILTER: tuple[str, ...] = ("status", "file_format", "export_name")
+
+__all__ = ["AccessRecordAdmin", "ExportJobAdmin"]
 
 
 @admin.register(ExportJob)

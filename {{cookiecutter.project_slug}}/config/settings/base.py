@@ -274,6 +274,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "apps.common.tasks.fail_stale_exports",
         "schedule": timedelta(minutes=1),
     },
+    "delete-expired-access-records": {
+        "task": "apps.common.tasks.delete_expired_access_records",
+        "schedule": crontab(minute=45, hour=4),
+    },
 }
 
 # S3 (or any S3-compatible store: MinIO, moto). Endpoint empty means AWS itself.
@@ -296,6 +300,14 @@ EXPORTS_MAX_ACTIVE_JOBS_PER_USER = env.int("EXPORTS_MAX_ACTIVE_JOBS_PER_USER", d
 # A running export job whose heartbeat has been silent this long lost its worker: it is failed.
 # Longer than the slowest step without progress (the row count, the final upload).
 EXPORTS_STALE_AFTER = timedelta(seconds=env.int("EXPORTS_STALE_AFTER_SECONDS", default=300))
+
+# Access records (apps/common/access): every download, job, link and import of personal data.
+# Kept two years by default (the safety-measure standard asks one year, two for systems of
+# 50,000 data subjects or more, or holding sensitive data or unique identifiers).
+ACCESS_RECORDS_RETENTION = timedelta(days=env.int("ACCESS_RECORDS_RETENTION_DAYS", default=730))
+# How many proxies in front of the project append to X-Forwarded-For (a load balancer, nginx):
+# the client's address is read that many entries from the right. 0: the connection's address.
+ACCESS_RECORDS_TRUSTED_PROXIES = env.int("ACCESS_RECORDS_TRUSTED_PROXIES", default=0)
 
 LOGGING: dict[str, Any] = {
     "version": 1,

@@ -2,6 +2,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from apps.common.access.masking import mask_email
 from apps.common.models import ExportJob
 from apps.common.tests.export_helpers import csv_rows, streamed
 from apps.missions.tests.factories import MissionFactory
@@ -80,7 +81,7 @@ def test_streaming_export_writes_korean_headers_and_one_line_per_row(staff_clien
     assert rows[1][:8] == [
         str(newest.pk),
         newest.user.username,
-        newest.user.email,
+        mask_email(newest.user.email),  # a reader without unmask_personal_data
         '주말 출석, "특별" 이벤트',
         newest.reward.name,
         "지급 완료",  # the status's label, in Korean
