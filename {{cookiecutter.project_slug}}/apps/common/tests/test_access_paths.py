@@ -276,3 +276,27 @@ def test_the_admin_selected_rows_ask_for_the_reason_then_stream_and_are_recorded
     assert (record.action, record.reason, record.row_count) == ("admin_streamed", "refund check", 2)
     assert sorted(record.params["pk"]) == sorted(str(job.pk) for job in jobs)
     assert (record.personal_data, record.unmasked) == (True, False)
+
+
+def test_the_export_jobs_admin_signs_a_link_when_clicked_and_records_it(client, s3, settings):
+    settings.ROOT_URLCONF = "config.urls"
+    superuser = StaffUserFactory.create(is_superuser=True)
+    job = ExportJobFactory.create(
+        user=superuser,
+        status="succeeded",
+        file_bucket=settings.EXPORTS_S3_BUCKET,
+        file_key="download/x/jobs.csv",
+        file_name="jobs.csv",
+    )
+    client.force_login(superuser)
+
+    page = client.get("/admin/common/exportjob/").content.decode()
+    assert f"/admin/common/exportjob/{job.pk}/download/" in page
+    assert not AccessRecord.objects.exists(), "showing the list signs nothing"
+
+    response = client.get(f"/admin/common/exportjob/{job.pk}/download/")
+
+    assert response.status_code == 302
+    assert "jobs.csv" in response["Location"]
+    record = only_record()
+    assert (record.action, record.export_job_id) == ("link_issued", job.pk)
