@@ -12,3 +12,5 @@ class CommonConfig(AppConfig):
         # Every app declares its exports in its `exports` module: importing them all here
         # registers every export in each process (web, worker, admin) without the URLconf.
         autodiscover_modules("exports")
+        # django-structlog's signals: a well-formed incoming request id kept, and sent back.
+        from . import request_id  # noqa: F401

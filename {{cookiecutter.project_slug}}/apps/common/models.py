@@ -67,6 +67,8 @@ class ExportJob(BaseModel):
     # Why the user asked for the file (see apps.common.access.reasons); not a filter.
     reason = models.CharField(_("reason"), max_length=500, blank=True)
     celery_task_id = models.CharField(_("Celery task id"), max_length=255, blank=True)
+    # The id of the request that started the job (apps/common/request_id.py), for its logs.
+    request_id = models.CharField(_("request id"), max_length=64, blank=True)
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 

@@ -90,18 +90,20 @@ def export_job_start(
     cap = settings.EXPORTS_MAX_ACTIVE_JOBS_PER_USER
     if len(active) >= cap:
         raise TooManyExportJobs(cap)
+    context = context or AccessContext(user=user)
     job = ExportJob(
         user=user,
         export_name=export_name,
         query_params=filters,
         file_format=file_format,
         reason=reason,
+        request_id=context.request_id,
     )
     job.full_clean()
     job.save()
     export_access_record(
         action=action,
-        context=context or AccessContext(user=user),
+        context=context,
         export_name=export.name,
         personal_data=export.holds_personal_data(),
         downloader=downloader,
