@@ -18,6 +18,8 @@ from csp.constants import NONCE, NONE, SELF
 from django.utils.csp import CSP
 {%- endif %}
 
+from config.sentry import init_sentry
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 LOCAL_STATE_DIR = BASE_DIR / ".local"
 
@@ -343,7 +345,11 @@ structlog.configure(
 LOGGING: dict[str, Any] = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "apps.common.request_id.RequestIdLogFilter"}},
+    "filters": {
+        "request_id": {"()": "apps.common.request_id.RequestIdLogFilter"},
+        # A 4xx is logged without a traceback (apps/common/log_filters.py).
+        "client_errors": {"()": "apps.common.log_filters.ClientErrorWithoutTraceback"},
+    },
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
     },
@@ -351,8 +357,17 @@ LOGGING: dict[str, Any] = {
         "console": {
             "class": "logging.StreamHandler",
             "formatter": "plain",
-            "filters": ["request_id"],
+            "filters": ["request_id", "client_errors"],
         },
     },
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
 }
+
+# Sentry (config/sentry.py): off unless SENTRY_DSN is set; never personal data, never a 4xx.
+SENTRY_DSN = env("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    init_sentry(
+        dsn=SENTRY_DSN,
+        environment=env("SENTRY_ENVIRONMENT", default="production"),
+        traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
+    )

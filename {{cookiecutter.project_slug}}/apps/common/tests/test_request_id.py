@@ -4,6 +4,7 @@ the Celery tasks the request starts."""
 
 import io
 import logging
+import sys
 import uuid
 
 import pytest
@@ -12,9 +13,11 @@ from celery import current_app
 from celery.signals import before_task_publish
 
 from apps.common.access.models import AccessRecord
+from apps.common.log_filters import ClientErrorWithoutTraceback
 from apps.common.models import ExportJob
 from apps.common.request_id import RequestIdLogFilter
 from apps.common.tasks import delete_expired_exports
+from config.sentry import before_send
 
 pytestmark = pytest.mark.django_db
 
@@ -95,3 +98,51 @@ def test_a_task_enqueued_for_a_request_carries_its_id_in_the_message():
         current_app.conf.task_always_eager = eager
 
     assert published[0]["__django_structlog__"]["request_id"] == "req-42"
+
+
+def test_a_4xx_is_logged_without_a_traceback_and_a_5xx_with_one():
+    def record(status):
+        try:
+            raise ValueError("boom")
+        except ValueError:
+            return logging.LogRecord(
+                "django.security", logging.ERROR, __file__, 1, "x", None, sys.exc_info()
+            )
+
+    handler = logging.StreamHandler(io.StringIO())
+    handler.addFilter(ClientErrorWithoutTraceback())
+    for status, traceback in ((400, False), (404, False), (500, True)):
+        entry = record(status)
+        entry.status_code = status
+        handler.stream = io.StringIO()
+        handler.handle(entry)
+        assert ("Traceback" in handler.stream.getvalue()) is traceback, status
+
+
+def test_a_disallowed_host_400_logs_one_line_without_a_traceback(client):
+    """Through the project's own console handler (LOGGING), as the server prints it."""
+    (console,) = [h for h in logging.getLogger().handlers if h.get_name() == "console"]
+    assert isinstance(console, logging.StreamHandler)
+    stream = io.StringIO()
+    previous = console.setStream(stream)
+    try:
+        response = client.get(HEALTH, HTTP_HOST="evil.example")
+    finally:
+        console.setStream(previous)
+
+    assert response.status_code == 400
+    logged = stream.getvalue()
+    assert "Invalid HTTP_HOST header" in logged
+    assert "Traceback" not in logged
+
+
+def test_sentry_drops_a_4xx_and_tags_the_request_id():
+    client_error = logging.LogRecord("django.security", logging.ERROR, "", 1, "x", None, None)
+    client_error.status_code = 400
+    server_error = logging.LogRecord("django.request", logging.ERROR, "", 1, "x", None, None)
+    server_error.status_code = 500
+
+    assert before_send({}, {"log_record": client_error}) is None
+    with structlog.contextvars.bound_contextvars(request_id="req-9"):
+        event = before_send({}, {"log_record": server_error})
+    assert event == {"tags": {"request_id": "req-9"}}
