@@ -70,8 +70,9 @@ class AccessRecordAdmin(admin.ModelAdmin):
         }
         return TemplateResponse(request, self.review_template, context)
 
-    def get_actions(self, request: HttpRequest) -> dict[str, Any]:
-        actions = super().get_actions(request)
+    def get_actions(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        """No action deletes a record (Django 6.1's `action_location` argument passed on)."""
+        actions = super().get_actions(request, *args, **kwargs)
         actions.pop("delete_selected", None)
         return actions
 

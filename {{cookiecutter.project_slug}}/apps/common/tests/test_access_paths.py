@@ -300,3 +300,26 @@ def test_the_export_jobs_admin_signs_a_link_when_clicked_and_records_it(client, 
     assert "jobs.csv" in response["Location"]
     record = only_record()
     assert (record.action, record.export_job_id) == ("link_issued", job.pk)
+
+
+@pytest.mark.parametrize(
+    ("proxies", "expected"),
+    [
+        (0, "10.0.0.5"),  # no proxy trusted: the connection's address
+        (1, "203.0.113.9"),  # the address the one trusted proxy saw; 6.6.6.6 is the client's text
+        (2, "6.6.6.6"),  # two trusted proxies: the outer one appended it
+        (3, "10.0.0.5"),  # fewer entries than trusted proxies: not believed
+    ],
+)
+def test_the_recorded_address_is_the_trusted_proxies_never_more(
+    staff_client, settings, proxies, expected
+):
+    settings.ACCESS_RECORDS_TRUSTED_PROXIES = proxies
+
+    streamed(
+        staff_client.get(
+            EXPORT_URL, REMOTE_ADDR="10.0.0.5", HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.9"
+        )
+    )
+
+    assert only_record().client_address == expected
