@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import secrets
 import time
+import uuid
 from datetime import date, datetime, timedelta
 
 import pytest
@@ -161,12 +163,17 @@ def test_only_the_owner_or_a_user_allowed_every_export_reads_a_job(e2e):
 
 
 def test_the_users_export_every_project_has_streams_and_runs_as_a_job(e2e):
-    body, _ = stream_export(e2e.admin, "is_staff=true", path="/api/users/export/")
-    job = start_export(e2e.admin, "is_staff=true", path="/api/users/export/")
+    """It holds personal data: each download says why (`reason`), or is a 400 saying so."""
+    query = "is_staff=true&reason=e2e+staff+audit"
+    refused = e2e.admin.get("/api/users/export/?is_staff=true", language="en")
+    body, _ = stream_export(e2e.admin, query, path="/api/users/export/")
+    job = start_export(e2e.admin, query, path="/api/users/export/")
     final = poll_until(e2e.admin, job["status_url"], finished)[-1]
 
     rows = csv_rows(body)
     print(f"\n[e2e] users export: {len(rows) - 1} staff users; job {final['status']}")
+    assert refused.status == 400
+    assert "reason" in refused.json()["errors"], refused.json()
     assert [row[1] for row in rows[1:]] == [STAFF[0], ADMIN[0]]  # newest first
     assert final["status"] == "succeeded", final
     assert download(final["download_url"]).body == body
@@ -322,3 +329,22 @@ def test_cancelling_a_finished_job_is_a_400_saying_so(e2e):
     assert in_korean.status == 400
     assert in_korean.json()["detail"].startswith("이 내보내기는 이미 끝났습니다")
     assert e2e.admin.get(job["status_url"]).json()["status"] == "succeeded"
+
+
+def test_one_request_id_from_the_api_call_to_the_workers_log_lines(e2e):
+    """A well-formed X-Request-ID comes back, is stored on the job, and is on the worker's lines
+    for the task the call started; a forged one is replaced by a new id."""
+    request_id = f"e2e-{secrets.token_hex(8)}"
+    started = e2e.admin.post("/api/reward-logs/export/?status=paid", headers={"X-Request-ID": request_id})
+    assert started.status == 202, started.body[:300]
+    final = poll_until(e2e.admin, started.json()["status_url"], finished)[-1]
+    forged = e2e.admin.get("/api/exports/", headers={"X-Request-ID": "x" * 65})
+
+    e2e.stack.wait_for_log("worker", f"[{request_id}]", timeout=30)
+    worker_log = e2e.stack.processes["worker"].log_path.read_text(errors="replace")
+    lines = [line for line in worker_log.splitlines() if f"[{request_id}]" in line]
+    print(f"\n[e2e] request {request_id}: {len(lines)} worker log lines, e.g. {lines[0]!r}")
+    assert started.headers["X-Request-ID"] == request_id
+    assert final["status"] == "succeeded", final
+    assert any("task_started" in line for line in lines), lines
+    assert str(uuid.UUID(forged.headers["X-Request-ID"])) == forged.headers["X-Request-ID"]

@@ -13,3 +13,5 @@ class CommonConfig(AppConfig):
         # importing them all here registers each in every process (web, worker, admin) without
         # the URLconf.
         autodiscover_modules("exports", "imports")
+        # django-structlog's signals: a well-formed incoming request id kept, and sent back.
+        from . import request_id  # noqa: F401

@@ -2,6 +2,11 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+# Access records live in their own package of the common app, `apps.common.access`.
+from apps.common.access.models import AccessRecord
+
+__all__ = ["AccessRecord", "BaseModel", "ExportJob"]
+
 
 class BaseModel(models.Model):
     """Creation and update timestamps for every table; `created_at` is indexed for date filters."""
@@ -59,7 +64,11 @@ class ExportJob(BaseModel):
     file_name = models.CharField(_("file name"), max_length=255, blank=True)
     error_code = models.CharField(_("failure code"), max_length=32, blank=True)
     error_params = models.JSONField(_("failure parameters"), default=dict, blank=True)
+    # Why the user asked for the file (see apps.common.access.reasons); not a filter.
+    reason = models.CharField(_("reason"), max_length=500, blank=True)
     celery_task_id = models.CharField(_("Celery task id"), max_length=255, blank=True)
+    # The id of the request that started the job (apps/common/request_id.py), for its logs.
+    request_id = models.CharField(_("request id"), max_length=64, blank=True)
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 

@@ -1,11 +1,12 @@
 """Celery tasks of the export module: run any registered export by its job id, and the
-periodic housekeeping (scheduled in CELERY_BEAT_SCHEDULE)."""
+periodic housekeeping of exports and access records (scheduled in CELERY_BEAT_SCHEDULE)."""
 
 from typing import Any
 
 from celery import Task, shared_task
 from celery.signals import worker_ready
 
+from apps.common.access.services import access_records_delete_expired
 from apps.common.exports.jobs import (
     export_job_run,
     export_jobs_delete_expired,
@@ -31,6 +32,12 @@ def fail_stale_exports() -> int:
     """Fail the jobs of lost workers, and remove the temp folders such workers left here."""
     export_temp_dirs_delete_stale()
     return export_jobs_fail_stale()
+
+
+@shared_task
+def delete_expired_access_records() -> int:
+    """The access records' retention sweep: only records older than ACCESS_RECORDS_RETENTION."""
+    return access_records_delete_expired()
 
 
 @worker_ready.connect

@@ -2,6 +2,7 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from apps.common.access.masking import mask_email
 from apps.missions.models import Mission, Reward
 
 from .models import MissionRewardLog
@@ -53,8 +54,11 @@ class MissionRewardLogCSVSerializer(serializers.Serializer):
 
     Plain model fields and dotted paths across foreign keys only: the exporter reads those
     straight from `values_list`, the fastest way there is. A SerializerMethodField would work
-    too, at the cost of building a model instance per row.
+    too, at the cost of building a model instance per row. The member's email is masked for a
+    reader without `common.unmask_personal_data`.
     """
+
+    masked_fields = {"email": mask_email}
 
     id = serializers.IntegerField(label=_("No."))
     username = serializers.CharField(source="user.username", label=_("Member ID"))

@@ -20,5 +20,6 @@ user_export = export_register(
         name="users",
         downloader_class=UserCSVDownloader,
         pipeline=ListViewPipeline(view_class=UserListApi),
+        personal_data=True,  # every download says why (`?reason=`)
     )
 )

@@ -1,11 +1,18 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from apps.common.access.masking import MaskedFieldsMixin, mask_email, mask_name
+
 from .models import User
 
+# Personal values, masked for a reader without `common.unmask_personal_data`.
+USER_MASKED_FIELDS = {"email": mask_email, "first_name": mask_name, "last_name": mask_name}
 
-class UserSerializer(serializers.ModelSerializer):
-    """A user in the staff's user list."""
+
+class UserSerializer(MaskedFieldsMixin, serializers.ModelSerializer):
+    """A user in the staff's user list; names and email masked unless the reader may unmask."""
+
+    masked_fields = USER_MASKED_FIELDS
 
     class Meta:
         model = User
@@ -24,7 +31,10 @@ class UserSerializer(serializers.ModelSerializer):
 
 
 class UserCSVSerializer(serializers.ModelSerializer):
-    """The users export's columns, in order, with their header labels."""
+    """The users export's columns, in order, with their header labels; the export masks the
+    personal ones as the list does."""
+
+    masked_fields = USER_MASKED_FIELDS
 
     class Meta:
         model = User

@@ -10,12 +10,15 @@ from pathlib import Path
 from typing import Any
 
 import environ
+import structlog
 from celery.schedules import crontab
 {%- if cookiecutter.django_version == "5.2" %}
 from csp.constants import NONCE, NONE, SELF
 {%- else %}
 from django.utils.csp import CSP
 {%- endif %}
+
+from config.sentry import init_sentry
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 LOCAL_STATE_DIR = BASE_DIR / ".local"
@@ -38,6 +41,7 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "django_structlog",
     "apps.common",
     "apps.users",
 {%- if cookiecutter.include_example_apps == "y" %}
@@ -56,6 +60,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # A request id for every log line of the request and of the tasks it starts
+    # (apps/common/request_id.py).
+    "django_structlog.middlewares.RequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "apps.common.middleware.RequestLoggingMiddleware",
@@ -265,6 +272,14 @@ CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=60 * 60)
 CELERY_TASK_SOFT_TIME_LIMIT = CELERY_TASK_TIME_LIMIT - 60
 CELERY_RESULT_EXPIRES = timedelta(days=1)
 CELERY_TIMEZONE = TIME_ZONE
+# The worker's own log lines carry the request id of the task's request too (config/celery.py).
+CELERY_WORKER_TASK_LOG_FORMAT = (
+    "[%(asctime)s: %(levelname)s/%(processName)s] [%(request_id)s] "
+    "%(task_name)s[%(task_id)s]: %(message)s"
+)
+CELERY_WORKER_LOG_FORMAT = (
+    "[%(asctime)s: %(levelname)s/%(processName)s] [%(request_id)s] %(message)s"
+)
 CELERY_BEAT_SCHEDULE = {
     "delete-expired-exports": {
         "task": "apps.common.tasks.delete_expired_exports",
@@ -273,6 +288,10 @@ CELERY_BEAT_SCHEDULE = {
     "fail-stale-exports": {
         "task": "apps.common.tasks.fail_stale_exports",
         "schedule": timedelta(minutes=1),
+    },
+    "delete-expired-access-records": {
+        "task": "apps.common.tasks.delete_expired_access_records",
+        "schedule": crontab(minute=45, hour=4),
     },
 }
 
@@ -306,14 +325,58 @@ IMPORTS_MAX_COLUMNS = env.int("IMPORTS_MAX_COLUMNS", default=200)
 IMPORTS_BATCH_SIZE = env.int("IMPORTS_BATCH_SIZE", default=1000)
 IMPORTS_LISTED_ERRORS = env.int("IMPORTS_LISTED_ERRORS", default=100)
 
+# Access records (apps/common/access): every download, job, link and import of personal data.
+# Kept two years by default (the safety-measure standard asks one year, two for systems of
+# 50,000 data subjects or more, or holding sensitive data or unique identifiers).
+ACCESS_RECORDS_RETENTION = timedelta(days=env.int("ACCESS_RECORDS_RETENTION_DAYS", default=730))
+# How many proxies in front of the project append to X-Forwarded-For (a load balancer, nginx):
+# the client's address is read that many entries from the right. 0: the connection's address.
+ACCESS_RECORDS_TRUSTED_PROXIES = env.int("ACCESS_RECORDS_TRUSTED_PROXIES", default=0)
+
+# Request ids (django-structlog, see apps/common/request_id.py): the id of a request kept only
+# when well-formed, carried into the Celery tasks it starts; structlog's own events go to the
+# standard library's loggers, so every line goes through the handlers below.
+DJANGO_STRUCTLOG_CELERY_ENABLED = True
+DJANGO_STRUCTLOG_TRUST_UPSTREAM_REQUEST_ID = False
+# Its address guess reads X-Forwarded-For unchecked: the access records keep the trusted one.
+DJANGO_STRUCTLOG_IP_LOGGING_ENABLED = False
+structlog.configure(
+    processors=[
+        structlog.contextvars.merge_contextvars,
+        structlog.stdlib.filter_by_level,
+        structlog.stdlib.render_to_log_kwargs,
+    ],
+    logger_factory=structlog.stdlib.LoggerFactory(),
+    wrapper_class=structlog.stdlib.BoundLogger,
+    cache_logger_on_first_use=True,
+)
+
 LOGGING: dict[str, Any] = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {
+        "request_id": {"()": "apps.common.request_id.RequestIdLogFilter"},
+        # A 4xx is logged without a traceback (apps/common/log_filters.py).
+        "client_errors": {"()": "apps.common.log_filters.ClientErrorWithoutTraceback"},
+    },
     "formatters": {
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
     },
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": "plain"},
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["request_id", "client_errors"],
+        },
     },
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
 }
+
+# Sentry (config/sentry.py): off unless SENTRY_DSN is set; never personal data, never a 4xx.
+SENTRY_DSN = env("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    init_sentry(
+        dsn=SENTRY_DSN,
+        environment=env("SENTRY_ENVIRONMENT", default="production"),
+        traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
+    )

@@ -36,6 +36,6 @@ STORAGES = {
 
 LOGGING["formatters"]["json"] = {
     "()": "pythonjsonlogger.json.JsonFormatter",
-    "format": "%(asctime)s %(levelname)s %(name)s %(message)s",
+    "format": "%(asctime)s %(levelname)s %(name)s %(request_id)s %(message)s",
 }
 LOGGING["handlers"]["console"]["formatter"] = "json"

@@ -10,6 +10,10 @@ list's query string, and opens its progress page, which offers the file when it 
 selected rows stream at once through the actions "Export selected rows as CSV / XLSX", in the
 changelist's order.
 
+Every export leaves an access record (apps/common/access). With `export_personal_data = True`
+the export asks for a reason: the "export this list" buttons carry a reason field, and the
+selected-rows actions first show a page that asks for it.
+
 The export is registered when the admin is (`admin.<app_label>.<model_name>`, see
 `AdminChangelistPipeline`), so a Celery worker finds it without loading any URL. A subclass that
 sets its own `change_list_template` extends `admin/exports/change_list.html`.
@@ -18,11 +22,17 @@ sets its own `change_list_template` extends `admin/exports/change_list.html`.
 from typing import TYPE_CHECKING, Any
 
 from django.contrib import admin, messages
-from django.contrib.admin import AdminSite
+from django.contrib.admin import AdminSite, helpers
 from django.contrib.admin.options import IS_POPUP_VAR
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.db.models import Model, QuerySet
-from django.http import HttpRequest, HttpResponseBase, HttpResponseRedirect
+from django.http import (
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBase,
+    HttpResponseRedirect,
+    QueryDict,
+)
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 from django.utils.decorators import method_decorator
@@ -31,13 +41,17 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 from rest_framework.exceptions import Throttled, ValidationError
 
+from apps.common.access.client import access_context
+from apps.common.access.masking import may_unmask
+from apps.common.access.models import AccessRecord
+from apps.common.access.reasons import REASON_MAX_LENGTH, REASON_PARAM, clean_reason
 from apps.common.exceptions import validation_error_text
 
 from .admin_pipeline import AdminChangelistPipeline, admin_export_name
 from .downloader import CSVDownloader, ExportRowError, TooManyRowErrors
 from .formats import CSV, XLSX, file_format_get
 from .registry import Export, export_register
-from .services import export_job_start
+from .services import export_access_record, export_job_start
 
 SELECTED_ROWS_ACTIONS = ("export_csv", "export_xlsx")
 
@@ -52,8 +66,10 @@ class ExportAdminMixin(_ModelAdmin):
     """Put it before `admin.ModelAdmin`; name the export's downloader class."""
 
     export_downloader_class: type[CSVDownloader] | None = None
+    export_personal_data = False  # True: every export of this list asks for a reason
     change_list_template = "admin/exports/change_list.html"
     export_progress_template = "admin/exports/export_progress.html"
+    export_reason_template = "admin/exports/export_reason.html"
 
     def __init__(self, model: type[Model], admin_site: AdminSite) -> None:
         super().__init__(model, admin_site)
@@ -62,8 +78,19 @@ class ExportAdminMixin(_ModelAdmin):
                 name=self.export_name,
                 downloader_class=self.get_export_downloader_class(),
                 pipeline=AdminChangelistPipeline(model=model, admin_site=admin_site),
+                personal_data=self.export_personal_data,
             )
         )
+
+    def changelist_view(
+        self, request: HttpRequest, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        context = {
+            "export_personal_data": self.export_personal_data,
+            "export_reason_max_length": REASON_MAX_LENGTH,
+            **(extra_context or {}),
+        }
+        return super().changelist_view(request, context)
 
     @property
     def export_name(self) -> str:
@@ -102,12 +129,16 @@ class ExportAdminMixin(_ModelAdmin):
         progress page; refused parameters or limits go back to the list with the message."""
         if not self.has_view_or_change_permission(request):
             raise PermissionDenied
+        params = request.GET.copy()
+        params.setlist(REASON_PARAM, request.POST.getlist(REASON_PARAM)[-1:])
         try:
             job = export_job_start(
                 user=request.user,
                 export_name=self.export_name,
-                query_params=request.GET,
+                query_params=params,
                 file_format=file_format_get(file_format).name,
+                context=access_context(request),
+                action=AccessRecord.Action.ADMIN_JOB_STARTED,
             )
         except (ValidationError, Throttled) as error:
             self.message_user(request, validation_error_text(error.detail), messages.ERROR)
@@ -141,18 +172,59 @@ class ExportAdminMixin(_ModelAdmin):
     def export_selected(
         self, request: HttpRequest, queryset: QuerySet, file_format: str
     ) -> HttpResponseBase | None:
-        """Stream the selected rows in the changelist's order; an error is a message instead."""
+        """Stream the selected rows in the changelist's order; an error is a message instead.
+        An export of personal data first asks for the reason (the same action, posted again
+        with it)."""
+        try:
+            reason = clean_reason(
+                request.POST.get(REASON_PARAM), required=self.export_personal_data
+            )
+        except ValidationError as error:
+            return self.export_reason_view(request, error)
         downloader = self.get_export_downloader_class()(
             user_id=request.user.pk,
             queryset=queryset,
             file_format=file_format,
             filterset_class=None,
             ordering_fields=None,
+            unmask_personal_data=may_unmask(request.user),
         )
         try:
-            return downloader.get_result_as_streaming_response()
+            response = downloader.get_result_as_streaming_response()
         except ValidationError as error:
             self.message_user(request, validation_error_text(error.detail), messages.ERROR)
+            return None
         except (ExportRowError, TooManyRowErrors) as error:  # an XLSX is written before it is sent
             self.message_user(request, str(error), messages.ERROR)
-        return None
+            return None
+        export_access_record(
+            action=AccessRecord.Action.ADMIN_STREAMED,
+            context=access_context(request),
+            export_name=self.export_name,
+            personal_data=self.export_personal_data or downloader.masks_columns,
+            downloader=downloader,
+            row_count=downloader.count_rows(),
+            reason=reason,
+            params={"pk": [str(pk) for pk in queryset.values_list("pk", flat=True)]},
+        )
+        return response
+
+    def export_reason_view(self, request: HttpRequest, error: ValidationError) -> TemplateResponse:
+        """The page that asks why the selected rows are exported, then posts the action again
+        (the same selection, as Django's own delete confirmation does)."""
+        hidden: QueryDict = request.POST.copy()
+        hidden.pop(REASON_PARAM, None)
+        hidden.pop("csrfmiddlewaretoken", None)
+        has_reason = REASON_PARAM in request.POST
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": gettext("Why do you export these rows?"),
+            "hidden_fields": [(key, value) for key in hidden for value in hidden.getlist(key)],
+            "errors": validation_error_text(error.detail) if has_reason else "",
+            "reason": request.POST.get(REASON_PARAM, ""),
+            "reason_max_length": REASON_MAX_LENGTH,
+            "selected_count": len(request.POST.getlist(helpers.ACTION_CHECKBOX_NAME)),
+            "changelist_url": self.list_url(request),
+        }
+        return TemplateResponse(request, self.export_reason_template, context)

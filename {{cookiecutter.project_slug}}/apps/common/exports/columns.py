@@ -25,10 +25,16 @@ datetimes of model fields): on the `values_list` path as one precomputed functio
 in place of the field's `to_representation` (a label lookup, a local-time formatter), on the
 instance path from the field's value on the instance. Neither path changes: a ruled column is
 read from the database as before.
+
+Masking (`masked_fields` on the serializer, see apps/common/access/masking.py) is a column
+option of its own, `Column.mask`, applied to the column's representation on either path unless
+the plan is made with `unmask=True`. A writer that cannot apply a column option (a database-side
+path) must leave a column with a mask to this module.
 """
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from functools import partial
 from itertools import islice
 from typing import Any
 
@@ -37,6 +43,8 @@ from django.db import models
 from rest_framework import ISO_8601, serializers
 from rest_framework.fields import SkipField, empty
 from rest_framework.settings import api_settings
+
+from apps.common.access.masking import Mask, MaskedFieldsMixin, masked, masked_fields
 
 from .cells import CellRules, Represent
 
@@ -51,6 +59,8 @@ class Column:
     represent: Represent | None
     # Whether a cell rule (cells.py) wrote `represent`, in place of the serializer's.
     ruled: bool = False
+    # Masks the represented value (a personal column read by a reader who may not unmask it).
+    mask: Mask | None = None
 
 
 @dataclass(frozen=True)
@@ -238,6 +248,8 @@ class ColumnPlan:
         serializer: serializers.Serializer,
         model: type[models.Model],
         rules: CellRules | None = None,
+        *,
+        unmask: bool = False,
     ) -> None:
         self.serializer = serializer
         fields = [field for field in serializer.fields.values() if not field.write_only]
@@ -245,16 +257,32 @@ class ColumnPlan:
             _model_path(model, field.source_attrs) if field.source_attrs else None
             for field in fields
         ]
-        own_representation = (
-            type(serializer).to_representation is not serializers.Serializer.to_representation
+        own_representation = type(serializer).to_representation not in (
+            serializers.Serializer.to_representation,
+            MaskedFieldsMixin.to_representation,  # masks as this plan does: not its own
         )
         rules = rules or CellRules()
+        masks = {} if unmask else masked_fields(serializer)
         self.fields = tuple(fields)
         self.columns = tuple(
             # A serializer with its own to_representation decides its values: headers only.
-            _column(field, path, rules, values_ruled=not own_representation)
+            replace(
+                _column(field, path, rules, values_ruled=not own_representation),
+                mask=masks.get(str(field.field_name)),
+            )
             for field, path in zip(fields, paths, strict=True)
         )
+        # A MaskedFieldsMixin serializer's data unmasked: this plan masks by its own rule.
+        self._to_representation = (
+            partial(serializers.Serializer.to_representation, serializer)
+            if type(serializer).to_representation is MaskedFieldsMixin.to_representation
+            else serializer.to_representation
+        )
+        self._masks = [
+            (position, column.mask)
+            for position, column in enumerate(self.columns)
+            if column.mask is not None
+        ]
         self.names = tuple(column.name for column in self.columns)
         self.labels = [column.label for column in self.columns]
         # The instance path reads these columns from the instance, through their rule.
@@ -290,22 +318,33 @@ class ColumnPlan:
             return list(zip(*map(self.represent_row, raws), strict=True))
         values_by_column = zip(*raws, strict=True)  # the last one, the pk, is left unread
         return [
-            values if column.represent is None else map(column.represent, values)
+            _masked_column(
+                values if column.represent is None else map(column.represent, values), column.mask
+            )
             for column, values in zip(self.columns, values_by_column, strict=False)
         ]
 
     def represent_row(self, raw: Any) -> list[Any]:
         if self.from_database_rows:
-            return [
+            values = [
                 value if column.represent is None else column.represent(value)
                 for column, value in zip(self.columns, raw, strict=False)
             ]
-        data = self.serializer.to_representation(raw)
-        values = [data.get(name) for name in self.names]
-        for position, field, represent in self._ruled:
-            value = _instance_value(field, raw)
-            values[position] = value if represent is None else represent(value)
+        else:
+            data = self._to_representation(raw)
+            values = [data.get(name) for name in self.names]
+            for position, field, represent in self._ruled:
+                value = _instance_value(field, raw)
+                values[position] = value if represent is None else represent(value)
+        for position, mask in self._masks:
+            values[position] = masked(values[position], mask)
         return values
+
+
+def _masked_column(values: Iterable[Any], mask: Mask | None) -> Iterable[Any]:
+    if mask is None:
+        return values
+    return (masked(value, mask) for value in values)
 
 
 def _instance_value(field: serializers.Field, instance: models.Model) -> Any:

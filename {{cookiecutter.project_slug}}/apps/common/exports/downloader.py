@@ -53,6 +53,8 @@ from django_filters import FilterSet
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 
+from apps.common.access.masking import masked_fields
+
 from .cells import DEFAULT_DATE_FORMAT, DEFAULT_DATETIME_FORMAT, CellRules
 from .columns import ColumnPlan
 from .csv_format import (
@@ -167,6 +169,9 @@ class CSVDownloader:
     date_format: str | None = DEFAULT_DATE_FORMAT  # None: the serializer's text
     time_zone: str = from_settings("TIME_ZONE")  # datetimes' zone, CSV text and XLSX cells
     relation_headers: bool = True  # "customer username", not "username", without a label
+    # The serializer's `masked_fields` are masked unless this is set (see access/masking.py):
+    # `Export.downloader` sets it for a reader holding `unmask_personal_data`.
+    unmask_personal_data: bool = False
 
     _OPTIONS = frozenset(
         {
@@ -193,6 +198,7 @@ class CSVDownloader:
             "date_format",
             "time_zone",
             "relation_headers",
+            "unmask_personal_data",
         }
     )
 
@@ -321,6 +327,17 @@ class CSVDownloader:
         self._report_done()
         return url
 
+    @property
+    def masks_columns(self) -> bool:
+        """Whether the serializer names personal columns to mask (`masked_fields`)."""
+        return bool(masked_fields(self.get_serializer_class()))
+
+    @property
+    def unmasked(self) -> bool:
+        """Whether personal columns are written as they are (the serializer masks some, and the
+        reader may unmask them): the access record says so."""
+        return self.unmask_personal_data and self.masks_columns
+
     def count_rows(self) -> int:
         """The rows this export writes, counted once (filters and row limit checked)."""
         self._filtered_queryset()
@@ -331,7 +348,12 @@ class CSVDownloader:
     @cached_property
     def column_plan(self) -> ColumnPlan:
         """Built once per export, with the one serializer instance it reads through."""
-        return ColumnPlan(self.get_serializer_class()(), self.queryset.model, self.cell_rules)
+        return ColumnPlan(
+            self.get_serializer_class()(),
+            self.queryset.model,
+            self.cell_rules,
+            unmask=self.unmask_personal_data,
+        )
 
     @cached_property
     def cell_rules(self) -> CellRules:

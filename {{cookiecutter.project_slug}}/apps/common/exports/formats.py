@@ -52,10 +52,3 @@ def requested_format(query_params: Mapping[str, Any], accept: str = "") -> FileF
         return file_format_get(str(query_params[FORMAT_PARAM]).strip().lower())
     media_types = {part.split(";")[0].strip().lower() for part in accept.split(",")}
     return FILE_FORMATS[XLSX if XLSX_MEDIA_TYPE in media_types else CSV]
-
-
-def without_format(query_params: Mapping[str, Any]) -> dict[str, Any]:
-    """The filters alone: the format is not a filter, and a job records it apart."""
-    if hasattr(query_params, "lists"):
-        return {key: values for key, values in query_params.lists() if key != FORMAT_PARAM}
-    return {key: value for key, value in query_params.items() if key != FORMAT_PARAM}

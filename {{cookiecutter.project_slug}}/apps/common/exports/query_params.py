@@ -7,7 +7,15 @@ from typing import Any
 from django.http import QueryDict
 from django.utils.translation import gettext as _
 
+from apps.common.access.reasons import REASON_PARAM
+
+from .formats import FORMAT_PARAM
+
 StoredParams = dict[str, str | list[str]]
+
+# The parameters every export takes besides its list's: the file's format, and the reason for
+# the download. Neither is a filter: a job records them apart from the list's parameters.
+EXPORT_OPTIONS = frozenset({FORMAT_PARAM, REASON_PARAM})
 
 
 def normalize_query_params(params: Mapping[str, Any] | None) -> StoredParams:
@@ -55,3 +63,10 @@ def param_errors(params: StoredParams, accepted: set[str]) -> dict[str, list[str
                 % {"accepted": ", ".join(sorted(accepted)) or "-"}
             ]
     return errors
+
+
+def without_export_options(params: Mapping[str, Any]) -> dict[str, Any]:
+    """The list's parameters alone, without the export's own (`format`, `reason`)."""
+    if hasattr(params, "lists"):
+        return {key: values for key, values in params.lists() if key not in EXPORT_OPTIONS}
+    return {key: value for key, value in params.items() if key not in EXPORT_OPTIONS}

@@ -24,10 +24,12 @@ from typing import Any, Protocol
 from django.core.exceptions import ImproperlyConfigured
 from django.db.models import QuerySet
 
+from apps.common.access.masking import masked_fields, may_unmask
+from apps.common.access.reasons import REASON_PARAM, clean_reason
+
 from .downloader import CSVDownloader
 from .failures import UNKNOWN_EXPORT, ExportFailure, failure_message
-from .formats import without_format
-from .query_params import StoredParams
+from .query_params import StoredParams, without_export_options
 
 
 class ExportPipeline(Protocol):
@@ -44,20 +46,40 @@ class ExportPipeline(Protocol):
 
 @dataclass(frozen=True)
 class Export:
+    """An export by name. `personal_data=True`: its file holds personal data, and every
+    download must give a `reason` (see apps.common.access.reasons)."""
+
     name: str
     downloader_class: type[CSVDownloader]
     pipeline: ExportPipeline
+    personal_data: bool = False
 
     def clean_params(self, params: Mapping[str, Any]) -> StoredParams:
-        """The pipeline's clean parameters; `format` is the export's own, never the list's."""
-        return self.pipeline.clean_params(without_format(params))
+        """The pipeline's clean parameters; `format` and `reason` are the export's own, never
+        the list's."""
+        return self.pipeline.clean_params(without_export_options(params))
+
+    def clean_reason(self, params: Mapping[str, Any]) -> str:
+        """The `reason` among `params`, checked; required when the export holds personal data."""
+        return clean_reason(params.get(REASON_PARAM), required=self.personal_data)
+
+    def masks_columns(self) -> bool:
+        """Whether its serializer names personal columns to mask."""
+        serializer_class = self.downloader_class.serializer_class
+        return bool(serializer_class and masked_fields(serializer_class))
+
+    def holds_personal_data(self) -> bool:
+        """Declared so, or with masked columns: its downloads are reviewed monthly."""
+        return self.personal_data or self.masks_columns()
 
     def downloader(
         self, *, user: Any, query_params: Mapping[str, Any], **options: Any
     ) -> CSVDownloader:
         """A downloader over `pipeline.queryset(clean params, user)` that does not filter or
-        re-order again (the pipeline already did); `options` as `CSVDownloader` takes them."""
+        re-order again (the pipeline already did); `options` as `CSVDownloader` takes them.
+        Personal columns are masked unless `user` may unmask them."""
         params = self.clean_params(query_params)
+        options.setdefault("unmask_personal_data", may_unmask(user))
         return self.downloader_class(
             queryset=self.pipeline.queryset(params, user),
             user_id=getattr(user, "pk", None),

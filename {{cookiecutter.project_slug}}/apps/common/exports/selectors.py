@@ -51,7 +51,12 @@ def export_job_list_for_user(*, user: Any) -> QuerySet[ExportJob]:
 
 def export_job_list_own(*, user: Any, status: str | None = None) -> QuerySet[ExportJob]:
     """The jobs `user` started, newest first; only those in `status` when given."""
-    jobs = ExportJob.objects.filter(user_id=user.pk).order_by("-created_at", "-pk")
+    # With their user: a download link handed out records whether its file was unmasked.
+    jobs = (
+        ExportJob.objects.filter(user_id=user.pk)
+        .select_related("user")
+        .order_by("-created_at", "-pk")
+    )
     return jobs if status is None else jobs.filter(status=status)
 
 

@@ -1,6 +1,7 @@
-"""Starting and cancelling export jobs: the one entry point for every app's background export."""
+"""Starting and cancelling export jobs: the one entry point for every app's background export;
+and the access record of every download, job and link (apps/common/access)."""
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.conf import settings
@@ -11,13 +12,20 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from rest_framework.exceptions import Throttled
 
+from apps.common.access.client import AccessContext
+from apps.common.access.masking import may_unmask
+from apps.common.access.models import AccessRecord
+from apps.common.access.services import record_access
 from apps.common.exceptions import ApplicationError
 from apps.common.models import ExportJob
 from apps.common.tasks import run_export_job
 
+from .downloader import CSVDownloader
+from .failures import ExportFailure
 from .formats import CSV, file_format_get
 from .query_params import StoredParams
-from .registry import export_get
+from .registry import Export, export_get
+from .selectors import ExportJobStatus, export_job_statuses
 
 # What a client over the cap is told to wait: about how long a typical export takes.
 RETRY_AFTER_SECONDS = 30
@@ -48,8 +56,14 @@ def export_job_start(
     export_name: str,
     query_params: Mapping[str, Any] | None,
     file_format: str = CSV,
+    context: AccessContext | None = None,
+    action: str = AccessRecord.Action.JOB_STARTED,
 ) -> ExportJob:
     """Record a pending job for `user` (signed in) and run it in a Celery task once committed.
+
+    A new job leaves an access record (`action`, by `context`: the request's address and id),
+    in the same transaction. `query_params` may hold the export's `reason`, required by an
+    export that holds personal data; it is stored on the job, apart from the filters.
 
     The export's name, its parameters (as its pipeline cleans them: unknown, malformed or
     NUL-carrying ones refused, pagination dropped), the format and the row limit are checked
@@ -61,8 +75,10 @@ def export_job_start(
     """
     export = export_get(export_name)
     filters = export.clean_params(query_params or {})
+    reason = export.clean_reason(query_params or {})
     file_format = file_format_get(file_format).name
-    export.downloader(user=user, query_params=filters, file_format=file_format).count_rows()
+    downloader = export.downloader(user=user, query_params=filters, file_format=file_format)
+    rows = downloader.count_rows()
     # One start at a time per user: the duplicate check and the cap then see every job.
     get_user_model().objects.select_for_update().filter(pk=user.pk).first()
     active = list(ExportJob.objects.filter(user_id=user.pk, status__in=ExportJob.ACTIVE))
@@ -74,13 +90,88 @@ def export_job_start(
     cap = settings.EXPORTS_MAX_ACTIVE_JOBS_PER_USER
     if len(active) >= cap:
         raise TooManyExportJobs(cap)
+    context = context or AccessContext(user=user)
     job = ExportJob(
-        user=user, export_name=export_name, query_params=filters, file_format=file_format
+        user=user,
+        export_name=export_name,
+        query_params=filters,
+        file_format=file_format,
+        reason=reason,
+        request_id=context.request_id,
     )
     job.full_clean()
     job.save()
+    export_access_record(
+        action=action,
+        context=context,
+        export_name=export.name,
+        personal_data=export.holds_personal_data(),
+        downloader=downloader,
+        row_count=rows,
+        reason=reason,
+        export_job_id=job.pk,
+    )
     transaction.on_commit(lambda: run_export_job.delay(job.pk))
     return job
+
+
+def export_access_record(
+    *,
+    action: str,
+    context: AccessContext,
+    export_name: str,
+    personal_data: bool,
+    downloader: CSVDownloader,
+    row_count: int,
+    reason: str = "",
+    export_job_id: int | None = None,
+    params: Mapping[str, Any] | None = None,
+) -> AccessRecord:
+    """The access record of a download of `downloader`'s rows: its cleaned parameters unless
+    `params` says what was exported (the admin's selected rows)."""
+    return record_access(
+        action=action,
+        context=context,
+        export_name=export_name,
+        params=params if params is not None else dict(downloader.query_params or {}),
+        file_format=downloader.format.name,
+        row_count=row_count,
+        personal_data=personal_data,
+        unmasked=downloader.unmasked,
+        reason=reason,
+        export_job_id=export_job_id,
+    )
+
+
+def export_job_links_hand_out(
+    *, jobs: Sequence[ExportJob], context: AccessContext
+) -> list[ExportJobStatus]:
+    """The jobs' statuses, and an access record for each freshly signed download link."""
+    statuses = export_job_statuses(jobs=jobs)
+    for job, job_status in zip(jobs, statuses, strict=True):
+        if job_status.download_url is not None:
+            _link_record(job=job, context=context)
+    return statuses
+
+
+def _link_record(*, job: ExportJob, context: AccessContext) -> AccessRecord:
+    try:
+        export: Export | None = export_get(job.export_name)
+    except ExportFailure:  # the export is no longer declared: its file may hold anything
+        export = None
+    return record_access(
+        action=AccessRecord.Action.LINK_ISSUED,
+        context=context,
+        export_name=job.export_name,
+        params=job.query_params,
+        file_format=job.file_format,
+        row_count=job.row_count,
+        personal_data=export.holds_personal_data() if export is not None else True,
+        # The file was written for its owner: unmasked if they may unmask its masked columns.
+        unmasked=export is not None and export.masks_columns() and may_unmask(job.user),
+        reason=job.reason,
+        export_job_id=job.pk,
+    )
 
 
 def _same_filters(stored: StoredParams, filters: StoredParams) -> bool:

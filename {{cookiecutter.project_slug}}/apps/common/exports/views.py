@@ -28,6 +28,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from apps.common.access.client import access_context
+from apps.common.access.models import AccessRecord
+from apps.common.access.reasons import REASON_PARAM
 from apps.common.exceptions import ApplicationError
 from apps.common.models import ExportJob
 from apps.common.schema import AutoSchema, ErrorSerializer
@@ -36,14 +39,14 @@ from .downloader import ExportRowError, TooManyRowErrors
 from .formats import FILE_FORMATS, FORMAT_PARAM, XLSX_MEDIA_TYPE, FileFormat, requested_format
 from .pipelines import ListViewPipeline
 from .registry import Export, export_get
-from .selectors import (
-    export_job_get_for_user,
-    export_job_list_own,
-    export_job_status,
-    export_job_statuses,
-)
+from .selectors import export_job_get_for_user, export_job_list_own, export_job_status
 from .serializers import ExportJobStatusSerializer, ExportStartedSerializer
-from .services import export_job_cancel, export_job_start
+from .services import (
+    export_access_record,
+    export_job_cancel,
+    export_job_links_hand_out,
+    export_job_start,
+)
 
 RESPOND_ASYNC = "respond-async"
 
@@ -95,6 +98,14 @@ FORMAT_PARAMETER = OpenApiParameter(
         "The file's format (default csv). An `Accept` of the XLSX media type asks for xlsx too."
     ),
 )
+REASON_PARAMETER = OpenApiParameter(
+    REASON_PARAM,
+    OpenApiTypes.STR,
+    description=_(
+        "Why you download the file (at most 500 characters), kept in its access record; "
+        "required by an export that holds personal data."
+    ),
+)
 PREFER_PARAMETER = OpenApiParameter(
     "Prefer",
     OpenApiTypes.STR,
@@ -114,6 +125,11 @@ class ExportApi(APIView):
 
     GET streams at most `EXPORTS_STREAM_MAX_ROWS` rows: a larger export is a 400 telling the
     client to start a job, or, with `Prefer: respond-async`, starts one (202).
+
+    Every download leaves an access record (apps/common/access), with `?reason=` (required by
+    an export that holds personal data). A streamed file is recorded once its response is
+    ready, before its first byte: with the rows counted then (the export counts them once,
+    against its limits), so a download the client breaks off is recorded as handed out whole.
 
     Wire it with the export its app declares in `exports.py`: `as_view(export=order_export)`,
     or by the name it is registered under, `as_view(export_name="order")` (the name a job
@@ -151,7 +167,7 @@ class ExportApi(APIView):
         return requested_format(request.query_params, request.headers.get("Accept", ""))
 
     @extend_schema(
-        parameters=[FORMAT_PARAMETER, PREFER_PARAMETER],
+        parameters=[FORMAT_PARAMETER, REASON_PARAMETER, PREFER_PARAMETER],
         responses={
             (200, "text/csv"): OpenApiResponse(OpenApiTypes.BINARY, _("The CSV file.")),
             (200, XLSX_MEDIA_TYPE): OpenApiResponse(OpenApiTypes.BINARY, _("The XLSX file.")),
@@ -165,7 +181,9 @@ class ExportApi(APIView):
     )
     def get(self, request: Request) -> HttpResponseBase:
         file_format = self.requested_format(request)
-        downloader = self.get_export().downloader(
+        export = self.get_export()
+        reason = export.clean_reason(request.query_params)
+        downloader = export.downloader(
             user=request.user, query_params=request.query_params, file_format=file_format.name
         )
         rows, most = downloader.count_rows(), settings.EXPORTS_STREAM_MAX_ROWS
@@ -182,15 +200,27 @@ class ExportApi(APIView):
                 ).format(rows=rows, most=most)
             )
         try:
-            return downloader.get_result_as_streaming_response()
+            file_response = downloader.get_result_as_streaming_response()
         except (ExportRowError, TooManyRowErrors) as error:
             # Only an XLSX, written whole before it is sent, fails here: the message names the row.
             raise ApplicationError(
                 str(error), status_code=status.HTTP_422_UNPROCESSABLE_ENTITY
             ) from error
+        export_access_record(
+            action=AccessRecord.Action.STREAMED,
+            context=access_context(request),
+            export_name=export.name,
+            personal_data=export.holds_personal_data(),
+            downloader=downloader,
+            row_count=rows,
+            reason=reason,
+        )
+        return file_response
 
     @extend_schema(
-        request=None, parameters=[FORMAT_PARAMETER], responses={202: ExportStartedSerializer}
+        request=None,
+        parameters=[FORMAT_PARAMETER, REASON_PARAMETER],
+        responses={202: ExportStartedSerializer},
     )
     def post(self, request: Request) -> Response:
         return self.start_job(request, self.requested_format(request))
@@ -202,6 +232,7 @@ class ExportApi(APIView):
             export_name=self.get_export().name,
             query_params=request.query_params,
             file_format=file_format.name,
+            context=access_context(request),
         )
         status_url = request.build_absolute_uri(reverse("export-job-detail", args=[job.pk]))
         data = {"job_id": job.pk, "status": job.status, "status_url": status_url}
@@ -214,12 +245,14 @@ class ExportApi(APIView):
 
 class ExportJobDetailView(APIView):
     """An export job's state and progress, for its owner (or a user allowed to see every
-    export); a 404 for anyone else, as for a job that does not exist."""
+    export); a 404 for anyone else, as for a job that does not exist. A download link handed
+    out leaves an access record."""
 
     @extend_schema(responses=ExportJobStatusSerializer, summary=_("Status of an export job"))
     def get(self, request: Request, pk: int) -> Response:
         job = export_job_get_for_user(job_id=pk, user=request.user)
-        return Response(ExportJobStatusSerializer(export_job_status(job=job)).data)
+        (job_status,) = export_job_links_hand_out(jobs=[job], context=access_context(request))
+        return Response(ExportJobStatusSerializer(job_status).data)
 
 
 class ExportJobFilter(filters.FilterSet):
@@ -232,7 +265,8 @@ class ExportJobFilter(filters.FilterSet):
 
 class ExportJobListView(generics.ListAPIView):
     """The caller's own export jobs, newest first, with a fresh download link on each finished
-    file: the "my exports" list, to download a file again."""
+    file: the "my exports" list, to download a file again. Each link handed out leaves an
+    access record."""
 
     serializer_class = ExportJobStatusSerializer
     filterset_class = ExportJobFilter
@@ -243,7 +277,7 @@ class ExportJobListView(generics.ListAPIView):
     @extend_schema(summary=_("The caller's export jobs"))
     def get(self, request: Request) -> Response:
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-        statuses = export_job_statuses(jobs=page or [])
+        statuses = export_job_links_hand_out(jobs=page or [], context=access_context(request))
         return self.get_paginated_response(self.get_serializer(statuses, many=True).data)
 
 

@@ -49,11 +49,14 @@ def assert_export_is_the_list(
     capture_on_commit: Callable[..., AbstractContextManager[Any]],
     values: Mapping[str, str] | None = None,
     id_column: int = 0,
+    export_options: Mapping[str, str] | None = None,
 ) -> list[Case]:
     """Assert, for every case the list offers, the same ids in the same order in the list, the
     streamed CSV and a job's file (the on_commit callbacks run, so the job runs); return the
     cases. `user` may see the list and its export (an S3 double, such as the `s3` fixture, is
-    in place)."""
+    in place). `export_options` go to the export's requests only (such as a `reason`), never
+    into a job's stored parameters."""
+    options = dict(export_options or {})
     client = APIClient()
     client.force_authenticate(user)
     view_class = resolve(list_url).func.view_class  # type: ignore[attr-defined]
@@ -63,10 +66,10 @@ def assert_export_is_the_list(
     for case in cases:
         listed = _listed_ids(client, list_url, case)
         assert listed, f"{case}: the list shows no row; give this case data to show"
-        response = cast(StreamingHttpResponse, client.get(export_url, case))
+        response = cast(StreamingHttpResponse, client.get(export_url, {**case, **options}))
         assert _file_ids(streamed(response), id_column) == listed, f"{case}: streamed CSV"
         with capture_on_commit(execute=True):
-            started = client.post(f"{export_url}?{urlencode(case)}")
+            started = client.post(f"{export_url}?{urlencode({**case, **options})}")
         assert started.status_code == 202, (case, started.content)
         job = ExportJob.objects.get(pk=started.json()["job_id"])
         assert job.status == ExportJob.Status.SUCCEEDED, (case, job.error_code, job.error_params)

@@ -108,8 +108,8 @@ def test_the_schema_takes_the_query_parameters_from_the_filterset_without_warnin
     filters = {"status", "min_progress", "statuses", "name"}
     get_parameters = {parameter["name"] for parameter in operations["get"]["parameters"]}
     post_parameters = {parameter["name"] for parameter in operations["post"]["parameters"]}
-    assert get_parameters == {*filters, "format", "Prefer"}
-    assert post_parameters == {*filters, "format"}
+    assert get_parameters == {*filters, "format", "reason", "Prefer"}
+    assert post_parameters == {*filters, "format", "reason"}
     assert list(operations["get"]["responses"]["200"]["content"]) == [
         "text/csv",
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

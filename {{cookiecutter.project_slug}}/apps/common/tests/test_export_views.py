@@ -247,8 +247,10 @@ def test_the_admin_lists_format_progress_and_a_fresh_link_and_cancels(client, s3
         follow=True,
     )
 
-    assert ">users.xlsx</a>" in page
-    assert "X-Amz-Signature=" in page
+    download_url = reverse("admin:common_exportjob_download", args=[done.pk])
+    assert f'<a href="{download_url}">users.xlsx</a>' in page
+    assert "X-Amz-Signature=" not in page, "the link is signed when clicked"
+    assert "X-Amz-Signature=" in client.get(download_url)["Location"]
     running.refresh_from_db()
     done.refresh_from_db()
     assert (running.status, done.status) == ("cancelled", "succeeded")

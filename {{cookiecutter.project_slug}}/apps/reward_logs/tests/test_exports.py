@@ -1,11 +1,15 @@
 import pytest
+from django.contrib.auth.models import Permission
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from apps.common.access.masking import mask_email
+from apps.common.access.models import AccessRecord
 from apps.common.models import ExportJob
 from apps.common.tests.export_helpers import csv_rows, streamed
 from apps.missions.tests.factories import MissionFactory
 from apps.reward_logs.models import MissionRewardLog
+from apps.users.tests.factories import StaffUserFactory
 
 from .factories import MissionRewardLogFactory
 
@@ -66,6 +70,25 @@ def reward_logs() -> list[MissionRewardLog]:
 # Streaming -----------------------------------------------------------------------------------
 
 
+def test_a_reader_allowed_to_unmask_reads_each_members_email_and_the_record_says_so(
+    api_client, reward_logs
+):
+    reader = StaffUserFactory.create()
+    reader.user_permissions.add(Permission.objects.get(codename="unmask_personal_data"))
+    api_client.force_authenticate(reader)
+
+    rows = csv_rows(streamed(api_client.get(EXPORT_URL)))
+
+    emails = {log.pk: log.user.email for log in reward_logs}
+    assert {int(row[0]): row[2] for row in rows[1:]} == emails
+    record = AccessRecord.objects.get()
+    assert (record.export_name, record.unmasked, record.personal_data) == (
+        "mission_reward_log",
+        True,
+        True,
+    )
+
+
 def test_streaming_export_writes_korean_headers_and_one_line_per_row(staff_client, reward_logs):
     response = staff_client.get(EXPORT_URL, HTTP_ACCEPT_LANGUAGE="ko")
 
@@ -80,7 +103,7 @@ def test_streaming_export_writes_korean_headers_and_one_line_per_row(staff_clien
     assert rows[1][:8] == [
         str(newest.pk),
         newest.user.username,
-        newest.user.email,
+        mask_email(newest.user.email),  # a reader without unmask_personal_data
         '주말 출석, "특별" 이벤트',
         newest.reward.name,
         "지급 완료",  # the status's label, in Korean

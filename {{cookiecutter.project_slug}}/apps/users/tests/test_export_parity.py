@@ -31,6 +31,7 @@ def test_the_export_is_the_list_for_each_filter_the_search_and_each_ordering(
         list_url=reverse("user-list"),
         export_url=reverse("user-export"),
         capture_on_commit=django_capture_on_commit_callbacks,
+        export_options={"reason": "quarterly account review"},
     )
 
     # none; joined_after, joined_before, is_staff x2, is_active x2; search; 4 fields x2

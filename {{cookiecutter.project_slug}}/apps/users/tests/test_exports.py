@@ -19,7 +19,7 @@ def test_staff_export_the_users_filtered_newest_first(staff_client, staff_user):
     older_staff = UserFactory.create(is_staff=True, username="older")
     UserFactory.create(username="not-staff")
 
-    response = staff_client.get(EXPORT_URL, {"is_staff": "true"})
+    response = staff_client.get(EXPORT_URL, {"is_staff": "true", "reason": "staff audit"})
 
     header, *rows = csv_rows(streamed(response))
     assert header == [
@@ -54,7 +54,7 @@ def test_the_project_schema_has_no_warnings_and_the_export_the_list_parameters(t
     listed = {parameter["name"] for parameter in paths["/api/users/"]["get"]["parameters"]}
     filters = {"is_staff", "is_active", "joined_after", "joined_before", "search", "ordering"}
     assert listed == filters | {"page", "size"}
-    for method, extra in (("get", {"format", "Prefer"}), ("post", {"format"})):
+    for method, extra in (("get", {"format", "reason", "Prefer"}), ("post", {"format", "reason"})):
         parameters = {parameter["name"] for parameter in export[method]["parameters"]}
         assert parameters == filters | extra
 
