@@ -1,6 +1,7 @@
 from collections.abc import Iterator
 
 import pytest
+from django.db import connection
 from django.utils import translation
 from moto import mock_aws
 from rest_framework.test import APIClient
@@ -15,6 +16,14 @@ def _language_reset() -> Iterator[None]:
     LANGUAGE_CODE again, so no test reads another's language."""
     yield
     translation.deactivate()
+
+
+@pytest.fixture
+def postgresql(db) -> None:
+    """For tests of what only PostgreSQL does (the exports' COPY path): they run on the
+    PostgreSQL that TEST_DATABASE_URL names (`make test-services`), and skip on SQLite."""
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only: set TEST_DATABASE_URL (make test-services)")
 
 
 @pytest.fixture

@@ -27,6 +27,7 @@ instance path from the field's value on the instance. Neither path changes: a ru
 read from the database as before.
 """
 
+import weakref
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from itertools import islice
@@ -187,7 +188,20 @@ def _database_represent(
     def none_safe(value: Any) -> Any:
         return None if value is None else represent(value)
 
+    _NONE_SAFE[none_safe] = represent
     return none_safe
+
+
+# `none_safe` functions -> the representation each one wraps (for the COPY path, copy_sql.py).
+_NONE_SAFE: "weakref.WeakKeyDictionary[Represent, Represent]" = weakref.WeakKeyDictionary()
+
+
+def unwrap_none_safe(represent: Represent) -> Represent:
+    """The representation a None-safe wrapper of this module calls; any other as it is."""
+    try:
+        return _NONE_SAFE.get(represent, represent)
+    except TypeError:  # not weakly referenceable: not a wrapper of ours
+        return represent
 
 
 def _label(field: serializers.Field, path: _ModelPath | None, rules: CellRules) -> str:
