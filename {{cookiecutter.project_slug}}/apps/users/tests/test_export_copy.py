@@ -1,0 +1,32 @@
+"""The users export on PostgreSQL: COPY writes the Python path's bytes, with users who never
+signed in (NULL) and hostile names."""
+
+import datetime as dt
+
+import pytest
+
+from apps.common.tests.export_copy import assert_copy_writes_the_same_bytes
+from apps.users.exports import user_export
+
+from .factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+NAMES = ["=HYPERLINK(1)", "@me", "김\n철수", 'O"Neil, Jr', "", " ", "🙂"]
+
+
+@pytest.mark.parametrize("params", [{}, {"is_staff": "true"}])
+def test_the_users_export_by_copy_is_the_python_bytes(postgresql, staff_user, s3, params):
+    for position, name in enumerate(NAMES):
+        UserFactory.create(
+            username=f"user-{position}",
+            first_name=name,
+            last_name=name[::-1],
+            is_staff=position % 2 == 0,
+            last_login=None if position % 3 else dt.datetime(1899, 12, 31, 15, tzinfo=dt.UTC),
+        )
+
+    def downloader(**options):
+        return user_export.downloader(user=staff_user, query_params=params, **options)
+
+    assert_copy_writes_the_same_bytes(downloader, rows=len(NAMES) + 1 if not params else None)
