@@ -42,9 +42,12 @@ How the bytes stay equal:
   empty field, COPY a lone `\\.`: exports of one column take the Python path.)
 - Quoting: both quote a value holding the delimiter, a quote, CR or LF, and double its quotes.
 - Line ends: COPY ends rows with LF, `csv.writer` with CRLF. PostgreSQL sends each row as one
-  CopyData message (the protocol says so), so `copy_chunks` drops each message's last byte and
-  joins the rows with CRLF; newlines inside quoted values stay as they are, as in Python. The
-  rows are counted the same way (progress, the job's row count).
+  CopyData message (the protocol says so), so `copy_chunks` knows where each row ends: it
+  replaces each row's last byte (or, in a chunk without a quote, where no value can hold a
+  newline, every LF at once); newlines inside quoted values stay as they are, as in Python.
+  The rows are counted the same way (progress, the job's row count).
+- Encoding: a UTF-8 database and connection only (the file is UTF-8, and `ascii()` gives a
+  first character's code point only in UTF-8).
 - Formula neutralisation of values: `csv_format.is_formula` in SQL, from the same trigger
   characters and number pattern (ASCII digits).
 - Time zones: PostgreSQL's zone data and Python's (`zoneinfo`) must be the same IANA release;
@@ -112,6 +115,7 @@ def copy_plan(
         raise CopyRefused(reason)
     if len(plan.columns) < 2:
         raise CopyRefused("one column only (csv.writer quotes a lone empty cell, COPY does not)")
+    _require_utf8(queryset.db)
     model = queryset.model
     cells = {
         f"copy_cell_{position}": _Cell(
@@ -131,6 +135,15 @@ def copy_plan(
     return CopyPlan(f"COPY ({select}) TO STDOUT WITH (FORMAT csv)", tuple(params), rows.db)
 
 
+def _require_utf8(using: str) -> None:
+    connection = connections[using]
+    connection.ensure_connection()
+    info = connection.connection.info
+    server = info.parameter_status("server_encoding")
+    if server != "UTF8" or info.encoding != "utf-8":
+        raise CopyRefused(f"the database's encoding is {server}, the connection's {info.encoding}")
+
+
 def copy_chunks(plan: CopyPlan, *, rows_per_chunk: int) -> Generator[tuple[bytes, int]]:
     """The CSV lines of the COPY, CRLF-ended, `rows_per_chunk` rows at a time, with their
     count. Close the generator to stop early: the COPY is cancelled, the connection stays
@@ -144,16 +157,25 @@ def copy_chunks(plan: CopyPlan, *, rows_per_chunk: int) -> Generator[tuple[bytes
         connection.cursor() as cursor,
         cursor.cursor.copy(plan.statement, plan.params) as copy,
     ):
-        lines: list[Any] = []
+        rows: list[Any] = []
         for row in copy:  # one CopyData message: one row, ending with LF
-            lines.append(row[:-1])
-            if len(lines) >= rows_per_chunk:
-                lines.append(b"")
-                yield b"\r\n".join(lines), len(lines) - 1
-                lines = []
-        if lines:
-            lines.append(b"")
-            yield b"\r\n".join(lines), len(lines) - 1
+            rows.append(row)
+            if len(rows) >= rows_per_chunk:
+                yield _crlf(rows), len(rows)
+                rows = []
+        if rows:
+            yield _crlf(rows), len(rows)
+
+
+def _crlf(rows: list[Any]) -> bytes:
+    """COPY's rows (each ending with LF) as csv.writer ends them, with CRLF.
+
+    A value holding CR or LF is always quoted: in a chunk without a quote, every LF ends a row,
+    and one `replace` does it. Otherwise each row's last byte is replaced, one row at a time."""
+    data = b"".join(rows)
+    if b'"' not in data:
+        return data.replace(b"\n", b"\r\n")
+    return b"".join([bytes(row[:-1]) + b"\r\n" for row in rows])
 
 
 class _Cell(Expression):
@@ -386,11 +408,13 @@ def _as_text(value: Sql) -> Sql:
 
 
 def _formula(text: Sql) -> Sql:
-    """`csv_format.is_formula`: more than one character, a trigger first, not a number."""
+    """`csv_format.is_formula`: more than one character, a trigger first, not a number.
+
+    The first character is compared by its code point (`ascii()` gives it in a UTF-8
+    database): a third cheaper than comparing one-character texts."""
     sql, params = text
-    triggers = sorted(FORMULA_TRIGGERS)
-    placeholders = ", ".join(["%s"] * len(triggers))
+    triggers = ", ".join(str(ord(trigger)) for trigger in sorted(FORMULA_TRIGGERS))
     return (
-        f"substr(({sql}), 1, 1) IN ({placeholders}) AND length(({sql})) > 1 AND ({sql}) !~ %s",
-        [*params, *triggers, *params, *params, f"^(?:{PLAIN_NUMBER})$"],
+        f"ascii(({sql})) IN ({triggers}) AND length(({sql})) > 1 AND ({sql}) !~ %s",
+        [*params, *params, *params, f"^(?:{PLAIN_NUMBER})$"],
     )

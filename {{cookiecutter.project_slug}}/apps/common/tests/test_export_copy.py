@@ -205,8 +205,9 @@ def _hostile(**options: Any) -> HostileDownloader:
         {"include_bom": False},
         {"time_zone": "America/New_York"},
         {"time_zone": "UTC", "relation_headers": False},
+        {"chunk_size": 3},  # chunks with quotes and chunks without
     ],
-    ids=["defaults", "no-map", "own-map", "formulas-kept", "no-bom", "new-york", "utc"],
+    ids=["defaults", "no-map", "own-map", "formulas-kept", "no-bom", "new-york", "utc", "chunks"],
 )
 def test_copy_writes_the_python_bytes_for_hostile_values(hostile_rows, s3, options):
     content = assert_copy_writes_the_same_bytes(_hostile, rows=len(TEXTS), **options)
