@@ -116,6 +116,10 @@ def copy_plan(
     if len(plan.columns) < 2:
         raise CopyRefused("one column only (csv.writer quotes a lone empty cell, COPY does not)")
     _require_utf8(queryset.db)
+    query = queryset.query
+    if query.distinct or query.group_by is not None or query.combinator:
+        # The Python path reads the pk beside the cells: DISTINCT and GROUP BY would see it.
+        raise CopyRefused("the queryset is DISTINCT, grouped or combined")
     model = queryset.model
     cells = {
         f"copy_cell_{position}": _Cell(

@@ -370,6 +370,10 @@ def _with(serializer: type[serializers.Serializer], **options: Any) -> HostileDo
         ),
         (lambda: _with(FloatSerializer), "column 'number': FloatField's representation"),
         (lambda: _with(SingleSerializer), "one column only"),
+        (
+            lambda: HostileDownloader(queryset=HostileRow.objects.distinct()),
+            "the queryset is DISTINCT, grouped or combined",
+        ),
     ],
     ids=[
         "switched-off",
@@ -382,6 +386,7 @@ def _with(serializer: type[serializers.Serializer], **options: Any) -> HostileDo
         "decimal-key",
         "float",
         "one-column",
+        "distinct",
     ],
 )
 def test_what_copy_does_not_map_takes_the_python_path_and_says_why(
