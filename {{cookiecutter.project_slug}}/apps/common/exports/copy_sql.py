@@ -62,7 +62,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import EmptyResultSet, FieldError
-from django.db import NotSupportedError, connections, models, transaction
+from django.db import NotSupportedError, connections, models
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Expression, F, QuerySet
 from django.db.models.sql.compiler import SQLCompiler
@@ -150,25 +150,31 @@ def _require_utf8(using: str) -> None:
 
 def copy_chunks(plan: CopyPlan, *, rows_per_chunk: int) -> Generator[tuple[bytes, int]]:
     """The CSV lines of the COPY, CRLF-ended, `rows_per_chunk` rows at a time, with their
-    count. Close the generator to stop early: the COPY is cancelled, the connection stays
-    usable (a savepoint holds the cancelled statement inside a caller's transaction)."""
+    count. Close the generator to stop early: the COPY is cancelled.
+
+    The COPY has a connection of its own, closed at the end: while it sends rows its connection
+    takes no other query, and the export's own go on meanwhile (the job's heartbeat, which
+    also notices a cancel). It sees what is committed, as the export's connection does outside
+    a transaction (the downloader takes the Python path inside one)."""
     if plan.statement is None:
         return
-    connection = connections[plan.using]
-    # Django's cursor wraps psycopg's; COPY is psycopg's own.
-    with (
-        transaction.atomic(using=plan.using),
-        connection.cursor() as cursor,
-        cursor.cursor.copy(plan.statement, plan.params) as copy,
-    ):
-        rows: list[Any] = []
-        for row in copy:  # one CopyData message: one row, ending with LF
-            rows.append(row)
-            if len(rows) >= rows_per_chunk:
+    connection = connections.create_connection(plan.using)
+    try:
+        # Django's cursor wraps psycopg's; COPY is psycopg's own.
+        with (
+            connection.cursor() as cursor,
+            cursor.cursor.copy(plan.statement, plan.params) as copy,
+        ):
+            rows: list[Any] = []
+            for row in copy:  # one CopyData message: one row, ending with LF
+                rows.append(row)
+                if len(rows) >= rows_per_chunk:
+                    yield _crlf(rows), len(rows)
+                    rows = []
+            if rows:
                 yield _crlf(rows), len(rows)
-                rows = []
-        if rows:
-            yield _crlf(rows), len(rows)
+    finally:
+        connection.close()
 
 
 def _crlf(rows: list[Any]) -> bytes:

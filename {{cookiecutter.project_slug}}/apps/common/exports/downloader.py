@@ -376,6 +376,10 @@ class CSVDownloader:
         vendor = connections[queryset.db].vendor
         if vendor != "postgresql":
             raise CopyRefused(f"the database is {vendor}, not PostgreSQL")
+        if connections[queryset.db].in_atomic_block:
+            # COPY runs on a connection of its own (copy_sql.copy_chunks): it would not see
+            # this transaction's writes.
+            raise CopyRefused("inside a transaction")
         if self.row_error_policy != "raise":
             raise CopyRefused(f"row_error_policy is {self.row_error_policy!r}")
         if overridden := [

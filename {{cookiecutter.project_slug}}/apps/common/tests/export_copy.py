@@ -1,5 +1,6 @@
 """The test every export gets on PostgreSQL: the COPY path writes the Python path's bytes.
 
+    @pytest.mark.django_db(transaction=True)  # COPY's own connection sees committed rows
     def test_the_copy_path_writes_the_python_bytes(postgresql, staff_user, orders, s3):
         assert_copy_writes_the_same_bytes(lambda **options: order_export.downloader(
             user=staff_user, query_params={}, **options))

@@ -8,6 +8,7 @@ migrations), so that every field kind the COPY path maps has a column.
 
 import datetime as dt
 import logging
+import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, fields
 from decimal import Decimal
@@ -15,20 +16,23 @@ from typing import Any, ClassVar, cast
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.signals import request_finished
-from django.db import close_old_connections, connection, models
+from django.db import connection, models, transaction
 from django.utils import translation
 from rest_framework import serializers
 
+from apps.common.exports import jobs
 from apps.common.exports.columns import Column
 from apps.common.exports.downloader import CSVDownloader
+from apps.common.exports.jobs import export_job_run
+from apps.common.exports.services import export_job_cancel
 from apps.common.models import ExportJob
 
 from .export_copy import assert_copy_writes_the_same_bytes, file_bytes
-from .export_helpers import JobCSVDownloader, MixedJobCSVSerializer, csv_rows
+from .export_helpers import JobCSVDownloader, MixedJobCSVSerializer, csv_rows, job_export
 from .factories import ExportJobFactory
 
-pytestmark = pytest.mark.django_db
+# COPY runs on a connection of its own, which sees committed rows only: each test commits.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 class HostileRow(models.Model):
@@ -148,10 +152,16 @@ PRICES = [Decimal("-0.01"), Decimal("9999999999.99"), Decimal("0.00"), Decimal("
 
 @pytest.fixture
 def hostile_rows(postgresql, settings):
-    """The hostile table, created in the test's transaction (rolled back with it)."""
+    """The hostile table and its rows, dropped after the test."""
     settings.TIME_ZONE = "Asia/Seoul"
     with connection.schema_editor() as editor:
         editor.create_model(HostileRow)
+    yield _hostile_rows()
+    with connection.schema_editor() as editor:
+        editor.delete_model(HostileRow)
+
+
+def _hostile_rows() -> list[HostileRow]:
     users = [
         get_user_model().objects.create(username="=cmd", email="a,b@example.com", is_staff=True),
         get_user_model().objects.create(username="사용자\n둘", email=""),
@@ -292,12 +302,7 @@ def test_a_client_that_goes_away_stops_the_copy(hostile_rows):
     chunks = iter(cast(Iterator[bytes], response.streaming_content))
 
     next(chunks), next(chunks)  # the header line, then two rows
-    # As Django's test client does: closing a response would close the test's connection.
-    request_finished.disconnect(close_old_connections)
-    try:
-        response.close()
-    finally:
-        request_finished.connect(close_old_connections)
+    response.close()
 
     assert HostileRow.objects.count() == len(TEXTS)
 
@@ -458,6 +463,15 @@ def _options(column: Any) -> dict[str, Any]:
     return {option.name: getattr(column, option.name) for option in fields(column)}
 
 
+def test_inside_a_transaction_the_python_path_says_so(hostile_rows):
+    with transaction.atomic():
+        downloader = _hostile()
+        content = file_bytes(downloader)
+
+    assert downloader.copy_refused == "inside a transaction"
+    assert len(csv_rows(content)) == len(TEXTS) + 1
+
+
 def test_without_postgresql_the_python_path_says_so(db, caplog):
     if connection.vendor == "postgresql":
         pytest.skip("this is the other databases' case")
@@ -467,3 +481,33 @@ def test_without_postgresql_the_python_path_says_so(db, caplog):
     file_bytes(downloader)
 
     assert downloader.copy_refused == f"the database is {connection.vendor}, not PostgreSQL"
+
+
+def test_a_job_cancelled_while_copy_runs_stops_and_uploads_nothing(
+    postgresql, s3, settings, export_registry, monkeypatch, tmp_path
+):
+    monkeypatch.setattr(jobs, "PROGRESS_WRITE_SECONDS", 0)  # beat at every progress write
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    ExportJobFactory.create_batch(9)
+    job = ExportJobFactory.create()
+    beats: list[bool] = []
+
+    class CancelledAtItsFirstBeat(JobCSVDownloader):
+        serializer_class = JobStatusSerializer
+        chunk_size = 2
+        celery_progress_row_offset = 2
+
+        def _report_progress(self, processed: int, total: int) -> None:
+            beats.append(self.uses_copy())
+            if len(beats) == 1:
+                export_job_cancel(job=ExportJob.objects.get(pk=job.pk))
+            super()._report_progress(processed, total)
+
+    export_registry.export_register(job_export(CancelledAtItsFirstBeat, name=job.export_name))
+    export_job_run(job_id=job.pk, celery_task_id="task-1")
+
+    job.refresh_from_db()  # the connection that ran the COPY answers
+    assert job.status == ExportJob.Status.CANCELLED
+    assert beats == [True], "written by COPY, stopped at its first beat"
+    assert list(tmp_path.iterdir()) == [], "the temporary folder is removed"
+    assert s3.client.list_objects_v2(Bucket=settings.EXPORTS_S3_BUCKET)["KeyCount"] == 0

@@ -8,7 +8,8 @@ from apps.missions.exports import mission_export
 
 from .factories import MissionFactory
 
-pytestmark = pytest.mark.django_db
+# COPY runs on a connection of its own, which sees committed rows only: each test commits.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 TITLES = ["=cmd", "+1", '"a", b', "two\nlines", "  spaced  ", "미션 😀", "-"]
 

@@ -13,7 +13,8 @@ from apps.users.tests.factories import UserFactory
 
 from .factories import MissionRewardLogFactory
 
-pytestmark = pytest.mark.django_db
+# COPY runs on a connection of its own, which sees committed rows only: each test commits.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 HOSTILE = ["=1+1", "-x", '"quoted", with a comma', "line\nbreak", "crlf\r\nend", "😀 한국어", ""]
 SEOUL_MIDNIGHT = dt.datetime(2024, 1, 31, 15, 0, tzinfo=dt.UTC)

@@ -10,7 +10,8 @@ from apps.users.exports import user_export
 
 from .factories import UserFactory
 
-pytestmark = pytest.mark.django_db
+# COPY runs on a connection of its own, which sees committed rows only: each test commits.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 NAMES = ["=HYPERLINK(1)", "@me", "김\n철수", 'O"Neil, Jr', "", " ", "🙂"]
 
