@@ -472,9 +472,7 @@ def test_inside_a_transaction_the_python_path_says_so(hostile_rows):
     assert len(csv_rows(content)) == len(TEXTS) + 1
 
 
-def test_without_postgresql_the_python_path_says_so(db, caplog):
-    if connection.vendor == "postgresql":
-        pytest.skip("this is the other databases' case")
+def test_without_postgresql_the_python_path_says_so(other_database):
     ExportJobFactory.create()
     downloader = JobCSVDownloader(queryset=ExportJob.objects.all())
 
