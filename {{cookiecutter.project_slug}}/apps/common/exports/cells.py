@@ -47,6 +47,7 @@ What each rule gives, exactly (a PostgreSQL COPY path must produce the same text
   through gettext, joined by spaces: `source="customer.username"` → "customer username".
 """
 
+import weakref
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, tzinfo
@@ -78,6 +79,42 @@ _ISO_DATETIME_REPRESENTATIONS = frozenset(
     {serializers.DateTimeField.to_representation, ProjectDateTimeField.to_representation}
 )
 _ISO_DATE_REPRESENTATIONS = frozenset({serializers.DateField.to_representation})
+
+
+@dataclass(frozen=True)
+class ChoiceText:
+    """What a choice-label rule writes: `labels[code]`, a code without a label as it is."""
+
+    labels: Mapping[Any, Any]
+
+
+@dataclass(frozen=True)
+class TimeText:
+    """What a datetime or date rule writes: the value in `zone` (datetimes only; None: as it
+    is), in `format`."""
+
+    format: str
+    zone: tzinfo | None = None
+
+
+# A rule's represent function -> what it writes, for the PostgreSQL COPY path (copy_sql.py),
+# which must write the same text. A function not in here is nobody's rule: COPY refuses it.
+_RULE_TEXTS: "weakref.WeakKeyDictionary[Represent, ChoiceText | TimeText]" = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def rule_text(represent: Represent) -> "ChoiceText | TimeText | None":
+    """What the rule function `represent` writes; None if it is not a cell rule's."""
+    try:
+        return _RULE_TEXTS.get(represent)
+    except TypeError:  # not weakly referenceable: not ours
+        return None
+
+
+def _described(represent: Represent, text: "ChoiceText | TimeText") -> Represent:
+    _RULE_TEXTS[represent] = text
+    return represent
 
 
 @dataclass(frozen=True)
@@ -124,7 +161,8 @@ class CellRules:
         if model_field.choices:
             if not self.choice_labels or type(field).to_representation not in _PLAIN_CHOICES:
                 return None
-            return ValueRule(choice_label_map(model_field).__getitem__)
+            labels = choice_label_map(model_field)
+            return ValueRule(_described(labels.__getitem__, ChoiceText(labels)))
         for kind in _TIME_KINDS:  # the datetime first: a DateTimeField is a DateField too
             if isinstance(model_field, kind.model_field):
                 output_format = getattr(api_settings, kind.api_format_setting)
@@ -197,6 +235,10 @@ def local_datetime_text(zone: tzinfo, datetime_format: str) -> Represent:
 
     The default format is sliced from `isoformat` (fixed width: 19 characters before the
     offset), the quickest way Python writes it."""
+    return _described(_local_datetime_text(zone, datetime_format), TimeText(datetime_format, zone))
+
+
+def _local_datetime_text(zone: tzinfo, datetime_format: str) -> Represent:
     if datetime_format == DEFAULT_DATETIME_FORMAT:
 
         def iso(value: datetime | None) -> str | None:
@@ -224,4 +266,4 @@ def date_text(date_format: str) -> Represent:
             return None
         return value.isoformat() if default else value.strftime(date_format)
 
-    return represent
+    return _described(represent, TimeText(date_format))

@@ -32,6 +32,7 @@ the plan is made with `unmask=True`. A writer that cannot apply a column option 
 path) must leave a column with a mask to this module.
 """
 
+import weakref
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from functools import partial
@@ -198,7 +199,20 @@ def _database_represent(
     def none_safe(value: Any) -> Any:
         return None if value is None else represent(value)
 
+    _NONE_SAFE[none_safe] = represent
     return none_safe
+
+
+# `none_safe` functions -> the representation each one wraps (for the COPY path, copy_sql.py).
+_NONE_SAFE: "weakref.WeakKeyDictionary[Represent, Represent]" = weakref.WeakKeyDictionary()
+
+
+def unwrap_none_safe(represent: Represent) -> Represent:
+    """The representation a None-safe wrapper of this module calls; any other as it is."""
+    try:
+        return _NONE_SAFE.get(represent, represent)
+    except TypeError:  # not weakly referenceable: not a wrapper of ours
+        return represent
 
 
 def _label(field: serializers.Field, path: _ModelPath | None, rules: CellRules) -> str:

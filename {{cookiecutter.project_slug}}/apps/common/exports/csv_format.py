@@ -17,7 +17,10 @@ BOM = "\ufeff"
 
 # OWASP "CSV injection": a cell starting with one of these may run as a spreadsheet formula.
 FORMULA_TRIGGERS = frozenset("=+-@\t\r")
-_PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
+# ASCII digits only: a spreadsheet reads "-١٢" (other scripts' digits) as a formula, not a
+# number; and the COPY path (copy_sql.py) applies this same pattern in PostgreSQL.
+PLAIN_NUMBER = r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?"
+_PLAIN_NUMBER = re.compile(PLAIN_NUMBER)
 _NUMBERS = (int, float, Decimal)
 
 CellConverter = Callable[[Any], Any]

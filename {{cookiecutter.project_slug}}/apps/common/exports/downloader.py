@@ -25,6 +25,10 @@ cut the response short: exports that may fail belong in a task.
 What the cells say (choice labels, local datetimes, dates, relation headers, the value map)
 is decided by the cell rules, each switched by an attribute below: see cells.py.
 
+On PostgreSQL a CSV whose every column maps to SQL is written by `COPY ... TO STDOUT` instead,
+with the same bytes (copy_sql.py); anything else takes the Python path, and the reason is
+logged once per export (`copy_refused`). `use_copy = False` keeps an export on the Python path.
+
 `allow_row_limit`, `s3_bucket` and `time_zone` default to the settings `EXPORTS_ROW_LIMIT`,
 `EXPORTS_S3_BUCKET` and `TIME_ZONE`, read each time an export runs (so `override_settings` and
 the environment reach every export); a subclass or a keyword argument that sets them wins.
@@ -43,7 +47,7 @@ from typing import Any, Literal
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.db import DatabaseError
+from django.db import DatabaseError, connections
 from django.db.models import QuerySet
 from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
@@ -57,6 +61,7 @@ from apps.common.access.masking import masked_fields
 
 from .cells import DEFAULT_DATE_FORMAT, DEFAULT_DATETIME_FORMAT, CellRules
 from .columns import ColumnPlan
+from .copy_sql import CopyPlan, CopyRefused, copy_chunks, copy_plan
 from .csv_format import (
     BOM,
     CellConverter,
@@ -172,6 +177,7 @@ class CSVDownloader:
     # The serializer's `masked_fields` are masked unless this is set (see access/masking.py):
     # `Export.downloader` sets it for a reader holding `unmask_personal_data`.
     unmask_personal_data: bool = False
+    use_copy: bool = True  # on PostgreSQL, CSV by COPY when every column maps (copy_sql.py)
 
     _OPTIONS = frozenset(
         {
@@ -199,6 +205,7 @@ class CSVDownloader:
             "time_zone",
             "relation_headers",
             "unmask_personal_data",
+            "use_copy",
         }
     )
 
@@ -221,6 +228,8 @@ class CSVDownloader:
         self.file_key: str | None = None  # after get_result_as_download_url()
         self.file_name: str | None = None
         self._filtered: QuerySet | None = None
+        # Why this export's CSV is written by Python, not COPY (None: by COPY, or not decided).
+        self.copy_refused: str | None = None
 
     # Overridable steps --------------------------------------------------------------------
 
@@ -301,6 +310,7 @@ class CSVDownloader:
         self._filtered_queryset()
         # Labels are found now, in the request's language, not while the server sends the body.
         self.column_plan  # noqa: B018
+        self.uses_copy()  # the COPY's labels too
         if self.format.name == XLSX:
             return self._xlsx_file_response()
         response = StreamingHttpResponse(self._stream(), content_type=self.format.content_type)
@@ -338,6 +348,11 @@ class CSVDownloader:
         reader may unmask them): the access record says so."""
         return self.unmask_personal_data and self.masks_columns
 
+    def uses_copy(self) -> bool:
+        """Whether this export's CSV is written by PostgreSQL's COPY (decided once: see
+        copy_sql.py); if not, `copy_refused` says why (logged once)."""
+        return self._copy is not None
+
     def count_rows(self) -> int:
         """The rows this export writes, counted once (filters and row limit checked)."""
         self._filtered_queryset()
@@ -365,6 +380,69 @@ class CSVDownloader:
             time_zone=self.time_zone,
             spreadsheet=self.format.name == XLSX,
         )
+
+    @cached_property
+    def _copy(self) -> CopyPlan | None:
+        """The COPY statement of this export, or None (the Python path)."""
+        if self.format.name != CSV:
+            return None  # XLSX has its own writer, not a fallback
+        try:
+            plan = self._copy_plan()
+        except CopyRefused as refused:
+            self.copy_refused = str(refused)
+            logger.info("Export %s is written by Python, not COPY: %s", self.file_prefix, refused)
+            return None
+        return plan
+
+    def _copy_plan(self) -> CopyPlan:
+        if not self.use_copy:
+            raise CopyRefused("use_copy is off")
+        queryset = self._filtered_queryset()
+        vendor = connections[queryset.db].vendor
+        if vendor != "postgresql":
+            raise CopyRefused(f"the database is {vendor}, not PostgreSQL")
+        if connections[queryset.db].in_atomic_block:
+            # COPY runs on a connection of its own (copy_sql.copy_chunks): it would not see
+            # this transaction's writes.
+            raise CopyRefused("inside a transaction")
+        if self.row_error_policy != "raise":
+            raise CopyRefused(f"row_error_policy is {self.row_error_policy!r}")
+        if overridden := [
+            name
+            for name in _ROW_HOOKS
+            if getattr(type(self), name) is not getattr(CSVDownloader, name)
+        ]:
+            raise CopyRefused(f"{', '.join(overridden)} overridden")
+        if unknown := sorted(self._OPTIONS - _COPY_KNOWS):
+            raise CopyRefused(f"options unknown to the COPY path: {', '.join(unknown)}")
+        return copy_plan(
+            self.column_plan,
+            queryset,
+            self._to_cell,
+            value_map=self.value_convert_map,
+            neutralize=self.neutralize_formulas,
+        )
+
+    def _copy_lines(self, plan: CopyPlan) -> Iterator[bytes]:
+        """The BOM and header line (by Python), then the rows by COPY, a chunk at a time;
+        progress from the rows read. Closing this generator cancels the COPY."""
+        writer = CSVTextWriter()
+        writer.writerow(map(self._neutralize, self.get_csv_headers()))
+        yield ((BOM if self.include_bom else "") + writer.take()).encode()
+        self.row_count = self.skipped_rows = 0
+        total = self.total or 0
+        next_report = self.celery_progress_row_offset
+        chunks = copy_chunks(plan, rows_per_chunk=self.chunk_size)
+        try:
+            for chunk, rows in chunks:
+                self.row_count += rows
+                # 100% is written only once the file is complete (see _report_done).
+                if next_report <= self.row_count < total:
+                    self._report_progress(self.row_count, total)
+                    next_report = self.row_count + self.celery_progress_row_offset
+                yield chunk
+        finally:
+            chunks.close()  # now, not when the garbage collector finds it: the COPY stops
 
     @cached_property
     def _to_cell(self) -> CellConverter:
@@ -403,6 +481,9 @@ class CSVDownloader:
         path = directory / f"export.{self.format.extension}"
         if self.format.name == XLSX:
             self.write_xlsx(path)
+        elif self._copy is not None:
+            with path.open("wb") as binary:
+                binary.writelines(self._copy_lines(self._copy))
         else:
             with path.open("w", encoding="utf-8", newline="") as file:
                 file.writelines(self.generate_csv_lines())
@@ -420,8 +501,11 @@ class CSVDownloader:
             content_type=self.format.content_type,
         )
 
-    def _stream(self) -> Iterator[str]:
-        yield from self.generate_csv_lines()
+    def _stream(self) -> Iterator[str | bytes]:
+        if self._copy is not None:
+            yield from self._copy_lines(self._copy)
+        else:
+            yield from self.generate_csv_lines()
         self._report_done()
 
     def _cell_batches(self, to_cell: CellConverter, custom_cell: CellConverter) -> Iterator[Cells]:
@@ -532,6 +616,52 @@ class CSVDownloader:
             set_progress(self.celery_task_id, processed, total)
         if self.on_progress is not None:
             self.on_progress(processed, total)
+
+
+# What makes rows into CSV on the Python path: a subclass that overrides any takes that path.
+_ROW_HOOKS = (
+    "get_csv_row",
+    "generate_csv_lines",
+    "_cell_batches",
+    "_batch_cells",
+    "_row_cells",
+    "_format_rows",
+    "_format_row",
+    "_to_cell",
+    "_neutralize",
+)
+# The options whose meaning the COPY path knows (it reads them, or they do not change cells);
+# an option not named here, a new one, takes the Python path until copy_sql.py maps it.
+_COPY_KNOWS = frozenset(
+    {
+        "filterset_class",
+        "serializer_class",
+        "query_params",
+        "ordering_fields",
+        "value_convert_map",
+        "allow_row_limit",
+        "s3_bucket",
+        "s3_path",
+        "file_prefix",
+        "celery_task_id",
+        "celery_progress_row_offset",
+        "chunk_size",
+        "include_bom",
+        "neutralize_formulas",
+        "row_error_policy",
+        "max_skipped_share",
+        "on_progress",
+        "file_format",
+        "choice_labels",
+        "datetime_format",
+        "date_format",
+        "time_zone",
+        "relation_headers",
+        # Whether the plan's columns carry their masks; copy_sql.py refuses a masked column.
+        "unmask_personal_data",
+        "use_copy",
+    }
+)
 
 
 def _unchanged(value: Any) -> Any:

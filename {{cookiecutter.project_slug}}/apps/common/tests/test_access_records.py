@@ -24,10 +24,6 @@ from apps.users.tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
-on_postgresql = pytest.mark.skipif(
-    connection.vendor != "postgresql", reason="the trigger exists on PostgreSQL only"
-)
-
 
 def tamper(statement, params):
     """Change the table behind the ORM's back, as a database superuser may: with triggers off."""
@@ -117,8 +113,8 @@ def test_verify_names_a_record_whose_previous_record_is_gone():
         call_command("access_records_verify")
 
 
-@on_postgresql
-def test_the_database_refuses_update_and_delete_outside_the_sweep():
+def test_the_database_refuses_update_and_delete_outside_the_sweep(postgresql):
+    """The trigger exists on PostgreSQL only."""
     record = write()
 
     for statement in (

@@ -8,8 +8,14 @@ peak RSS (VmHWM, Linux) over the process's RSS just before the export. The S3 pa
 moto's S3 server, run in this (parent) process so its copy of the file is not counted.
 
 Methods: `original` (a serializer per row, the whole CSV in a StringIO), `many` (one serializer
-with many=True), `streaming` and `s3` (CSVDownloader), and `floor` (csv.writer over
-values_list().iterator(): no conversion at all, the fastest possible).
+with many=True), `streaming` and `s3` (CSVDownloader's Python path, `use_copy=False`), and
+`floor` (csv.writer over values_list().iterator(): no conversion at all, the fastest Python).
+
+PostgreSQL's COPY, in the same run: `copy_streaming` and `copy_s3` (CSVDownloader's COPY path,
+the same bytes as `streaming`), and `copy_floor` (a bare `COPY (<the floor's values_list>) TO
+STDOUT` into a file: no cell rule at all, the fastest the database writes). CSV ratios are
+printed to the floor and to the bare COPY; the path each downloader took (COPY, or Python and
+why) is printed beside the table.
 
 XLSX, measured in the same run: `xlsx_streaming` and `xlsx_s3` (CSVDownloader with
 file_format="xlsx"), `xlsx_drf` (drf-excel's way: the serializer with many=True into an
@@ -55,12 +61,17 @@ METHODS = (
     "streaming",
     "s3",
     "floor",
+    "copy_streaming",
+    "copy_s3",
+    "copy_floor",
     "xlsx_drf",
     "xlsx_streaming",
     "xlsx_s3",
     "xlsx_floor",
 )
 TARGET_RATIO = 0.65
+COPY_TARGET_RATIO = 3.0  # the COPY path, to the floor
+COPY_TARGET_TO_BARE = 0.6  # the COPY path, to the bare COPY
 XLSX_TARGET_RATIO = 0.7  # to the XLSX floor
 XLSX_TARGET_OVER_DRF = 2.0  # rows/s over drf-excel's way
 BUCKET = "bench-exports"
@@ -69,11 +80,29 @@ CHUNK = 1 << 20
 # An export writes its file and returns how to find it once the clock has stopped.
 Method = Callable[[QuerySet, Path], Callable[[], Path]]
 
+# The path the last downloader of this process took: "COPY", or "Python: <why>".
+_path_taken: dict[str, str] = {}
 
-def _downloader(queryset: QuerySet, file_format: str = "csv") -> MissionRewardLogCSVDownloader:
+
+def _downloader(
+    queryset: QuerySet, file_format: str = "csv", *, use_copy: bool = False
+) -> MissionRewardLogCSVDownloader:
+    # As a reader who may unmask sees it: a masked column (the email) is a Python function of
+    # its value, which would keep every method on the Python path and measure the mask.
     return MissionRewardLogCSVDownloader(
-        queryset=queryset, allow_row_limit=None, s3_bucket=BUCKET, file_format=file_format
+        queryset=queryset,
+        allow_row_limit=None,
+        s3_bucket=BUCKET,
+        file_format=file_format,
+        use_copy=use_copy,
+        unmask_personal_data=True,
     )
+
+
+def _took(downloader: MissionRewardLogCSVDownloader) -> None:
+    if downloader.format.name == "csv":
+        path = "COPY" if downloader.uses_copy() else f"Python: {downloader.copy_refused}"
+        _path_taken["path"] = path
 
 
 def _convert(value: Any) -> Any:
@@ -109,20 +138,25 @@ def export_many(queryset: QuerySet, directory: Path) -> Callable[[], Path]:
 
 
 def export_streaming(
-    queryset: QuerySet, directory: Path, file_format: str = "csv"
+    queryset: QuerySet, directory: Path, file_format: str = "csv", *, use_copy: bool = False
 ) -> Callable[[], Path]:
-    response = _downloader(queryset, file_format).get_result_as_streaming_response()
+    downloader = _downloader(queryset, file_format, use_copy=use_copy)
+    response = downloader.get_result_as_streaming_response()
     path = directory / f"streaming.{file_format}"
     with path.open("wb") as file:
         for chunk in response:
             file.write(chunk)
     response.close()
+    _took(downloader)
     return lambda: path
 
 
-def export_s3(queryset: QuerySet, directory: Path, file_format: str = "csv") -> Callable[[], Path]:
-    downloader = _downloader(queryset, file_format)
+def export_s3(
+    queryset: QuerySet, directory: Path, file_format: str = "csv", *, use_copy: bool = False
+) -> Callable[[], Path]:
+    downloader = _downloader(queryset, file_format, use_copy=use_copy)
     downloader.get_result_as_download_url()
+    _took(downloader)
     key = downloader.file_key
     if key is None:
         raise CommandError("The S3 export recorded no file key.")
@@ -196,12 +230,33 @@ def export_floor(queryset: QuerySet, directory: Path) -> Callable[[], Path]:
     return lambda: path
 
 
+def export_copy_floor(queryset: QuerySet, directory: Path) -> Callable[[], Path]:
+    """The floor's values_list as a bare COPY: the database's own CSV, no cell rule, no BOM
+    or header; what the COPY path is measured against."""
+    rows = _floor_rows(queryset, _downloader(queryset))
+    select, params = rows.query.get_compiler(using=rows.db).as_sql()
+    path = directory / "copy_floor.csv"
+    with (
+        connections[rows.db].cursor() as cursor,
+        cursor.cursor.copy(f"COPY ({select}) TO STDOUT WITH (FORMAT csv)", params) as copy,
+        path.open("wb") as file,
+    ):
+        for block in copy:
+            file.write(block)
+    return lambda: path
+
+
 EXPORTS: dict[str, Method] = {
     "original": export_original,
     "many": export_many,
     "streaming": export_streaming,
     "s3": export_s3,
     "floor": export_floor,
+    "copy_streaming": lambda queryset, directory: export_streaming(
+        queryset, directory, use_copy=True
+    ),
+    "copy_s3": lambda queryset, directory: export_s3(queryset, directory, use_copy=True),
+    "copy_floor": export_copy_floor,
     "xlsx_drf": export_xlsx_drf,
     "xlsx_streaming": lambda queryset, directory: export_streaming(queryset, directory, "xlsx"),
     "xlsx_s3": lambda queryset, directory: export_s3(queryset, directory, "xlsx"),
@@ -260,13 +315,15 @@ def _run_in_child(name: str, queryset: QuerySet, directory: Path) -> dict[str, A
             peak_kb = peak()
             path = output()
             digest = _digest(path)
-            result = {
+            result: dict[str, Any] = {
                 "seconds": seconds,
                 "peak_rss_mb": round((peak_kb - baseline) / 1024, 1),
                 "baseline_rss_mb": round(baseline / 1024, 1),
                 "bytes": path.stat().st_size,
                 "sha256": digest,
             }
+            if "path" in _path_taken:
+                result["path"] = _path_taken["path"]
             path.unlink()
         except BaseException as error:  # noqa: BLE001 - reported to the parent
             result = {"error": f"{type(error).__name__}: {error}"}
@@ -372,13 +429,19 @@ class Command(BaseCommand):
             drf = results.get("xlsx_drf", {}).get("rows_per_second")
             if name.startswith("xlsx_") and drf:
                 result["ratio_to_drf_excel"] = round(result["rows_per_second"] / drf, 2)
+            bare = results.get("copy_floor", {}).get("rows_per_second")
+            if not name.startswith("xlsx_") and bare:
+                result["ratio_to_bare_copy"] = round(result["rows_per_second"] / bare, 2)
         return {
             "rows": rows,
             "database": connection.vendor,
             "target_ratio_to_floor": TARGET_RATIO,
             "xlsx_target_ratio_to_floor": XLSX_TARGET_RATIO,
             "xlsx_target_ratio_to_drf_excel": XLSX_TARGET_OVER_DRF,
+            "copy_target_ratio_to_floor": COPY_TARGET_RATIO,
+            "copy_target_ratio_to_bare_copy": COPY_TARGET_TO_BARE,
             "streaming_and_s3_same_bytes": _same(results, "streaming", "s3"),
+            "copy_and_python_same_bytes": _same(results, "streaming", "copy_streaming", "copy_s3"),
             "xlsx_streaming_and_s3_same_sheet": _same(results, "xlsx_streaming", "xlsx_s3"),
             "methods": results,
         }
@@ -387,17 +450,24 @@ class Command(BaseCommand):
         lines = [
             f"{report['rows']:,} rows on {report['database']}",
             f"{'method':<14} {'rows/s':>10} {'seconds':>8} {'peak MB':>8} {'x floor':>8} "
-            f"{'x drf-excel':>11}",
+            f"{'x COPY':>7} {'x drf-excel':>11}",
         ]
         for name, result in report["methods"].items():
             ratio, over_drf = result["ratio_to_floor"], result.get("ratio_to_drf_excel")
+            to_copy = result.get("ratio_to_bare_copy")
             lines.append(
                 f"{name:<14} {result['rows_per_second']:>10,} {result['seconds']:>8.2f} "
-                f"{result['peak_rss_mb']:>8.1f} {'-' if ratio is None else f'{ratio:.2f}':>8} "
-                f"{'-' if over_drf is None else f'{over_drf:.2f}':>11}"
+                f"{result['peak_rss_mb']:>8.1f} {_ratio(ratio):>8} {_ratio(to_copy):>7} "
+                f"{_ratio(over_drf):>11}"
             )
+        lines += [
+            f"{name} wrote by {result['path']}"
+            for name, result in report["methods"].items()
+            if "path" in result
+        ]
         for key, text in (
             ("streaming_and_s3_same_bytes", "streaming and S3 files are the same bytes"),
+            ("copy_and_python_same_bytes", "COPY and Python files are the same bytes"),
             ("xlsx_streaming_and_s3_same_sheet", "XLSX streaming and S3 files hold the same sheet"),
         ):
             if report[key] is not None:
@@ -409,7 +479,11 @@ def _floor_of(name: str) -> str:
     return "xlsx_floor" if name.startswith("xlsx_") else "floor"
 
 
-def _same(results: dict[str, dict[str, Any]], first: str, second: str) -> bool | None:
-    if {first, second} <= results.keys():
-        return results[first]["sha256"] == results[second]["sha256"]
-    return None
+def _ratio(value: float | None) -> str:
+    return "-" if value is None else f"{value:.2f}"
+
+
+def _same(results: dict[str, dict[str, Any]], *names: str) -> bool | None:
+    """Whether the files of `names` are the same bytes; None unless two of them ran."""
+    ran = [results[name]["sha256"] for name in names if name in results]
+    return len(set(ran)) == 1 if len(ran) >= 2 else None
