@@ -295,7 +295,7 @@ class _Cells:
             and isinstance(value_field, models.DateTimeField)
             and settings.USE_TZ
         ):
-            iso = "'YYYY-MM-DD\"T\"HH24:MI:SS.US\"+00:00\"'"
+            iso = """'YYYY-MM-DD"T"HH24:MI:SS.US"+00:00"'"""  # isoformat(), microseconds, UTC
             return lambda value: self._text_cell(
                 value, (f"to_char(({value[0]}) AT TIME ZONE 'UTC', {iso})", value[1]), plain=True
             )
