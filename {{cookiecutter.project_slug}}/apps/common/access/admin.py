@@ -1,7 +1,5 @@
 """The access records in the back office: read-only, nothing deleted, and the monthly review."""
 
-from typing import Any
-
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponseBase
@@ -69,12 +67,6 @@ class AccessRecordAdmin(admin.ModelAdmin):
             "reviews": access_review_month(month=month),
         }
         return TemplateResponse(request, self.review_template, context)
-
-    def get_actions(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
-        """No action deletes a record (Django 6.1's `action_location` argument passed on)."""
-        actions = super().get_actions(request, *args, **kwargs)
-        actions.pop("delete_selected", None)
-        return actions
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

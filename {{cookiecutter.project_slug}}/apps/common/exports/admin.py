@@ -23,7 +23,11 @@ from typing import TYPE_CHECKING, Any
 
 from django.contrib import admin, messages
 from django.contrib.admin import AdminSite, helpers
+{%- if cookiecutter.django_version == "5.2" %}
 from django.contrib.admin.options import IS_POPUP_VAR
+{%- else %}
+from django.contrib.admin.options import IS_POPUP_VAR, ActionLocation
+{%- endif %}
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.db.models import Model, QuerySet
 from django.http import (
@@ -112,16 +116,37 @@ class ExportAdminMixin(_ModelAdmin):
         )
         return [export, *super().get_urls()]
 
-    def get_actions(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
+{%- if cookiecutter.django_version == "5.2" %}
+
+    def get_actions(self, request: HttpRequest) -> dict[str, Any]:
         """The admin's actions and the two that stream the selected rows (not in a popup,
-        which has no actions). Django 6.1 adds an `action_location` argument: passed on."""
-        actions = super().get_actions(request, *args, **kwargs)
+        which has no actions)."""
+        actions = super().get_actions(request)
         if self.actions is None or IS_POPUP_VAR in request.GET:
             return actions
         for name in SELECTED_ROWS_ACTIONS:
             if name not in actions and (action := self.get_action(name)) is not None:
                 actions[name] = action
         return actions
+{%- else %}
+
+    def get_actions(
+        self, request: HttpRequest, action_location: ActionLocation = ActionLocation.CHANGE_LIST
+    ) -> dict[str, Any]:
+        """The admin's actions and, on the change list, the two that stream the selected rows
+        (not in a popup, which has no actions)."""
+        actions = super().get_actions(request, action_location=action_location)
+        if (
+            self.actions is None
+            or IS_POPUP_VAR in request.GET
+            or action_location != ActionLocation.CHANGE_LIST
+        ):
+            return actions
+        for name in SELECTED_ROWS_ACTIONS:
+            if name not in actions and (action := self.get_action(name, action_location)):
+                actions[name] = action
+        return actions
+{%- endif %}
 
     @method_decorator(require_POST)
     def export_list_view(self, request: HttpRequest, file_format: str) -> HttpResponseBase:

@@ -299,8 +299,10 @@ class _Cells:
             return lambda value: self._text_cell(
                 value, (f"to_char(({value[0]}) AT TIME ZONE 'UTC', {iso})", value[1]), plain=True
             )
+        # djangorestframework-stubs 3.16 (for Django 5.2) know no BigIntegerField; DRF has it.
+        big_integers = serializers.BigIntegerField  # type: ignore[attr-defined, unused-ignore]
         if (
-            getattr(represent, "__func__", None) is serializers.BigIntegerField.to_representation
+            getattr(represent, "__func__", None) is big_integers.to_representation
             and getattr(represent, "__self__", None) is field
             and isinstance(value_field, models.IntegerField)
             and not isinstance(value_field, models.BooleanField)
