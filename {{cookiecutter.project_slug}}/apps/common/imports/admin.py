@@ -21,6 +21,7 @@ from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from apps.common.access.client import access_context
 from apps.common.exceptions import ApplicationError
 
 from .limits import ImportLimits
@@ -124,7 +125,12 @@ class ImportAdminMixin(_ModelAdmin):
         user_id = _user_id(request)
         try:
             with stashed_path(token, user_id=user_id).open("rb") as file:
-                result = apply_import(spec=self.get_import_spec(), file=file, name=token)
+                result = apply_import(
+                    spec=self.get_import_spec(),
+                    file=file,
+                    name=token,
+                    context=access_context(request),
+                )
         except ApplicationError as error:
             if "rows" not in error.extra:  # the file itself, or the kept copy is gone
                 self.message_user(request, _error_text(error), messages.ERROR)

@@ -8,7 +8,8 @@ bulk_update); once any row fails, the rest is still validated (to report every e
 then the whole transaction is rolled back. So memory holds one batch, not the file, and the
 database sees all the rows or none.
 
-`apply_import` is the one place an import is applied: the place to record who imported what.
+`apply_import` is the one place an import is applied, and where it is recorded: an access record
+(who, from where, which import, its format and row counts) in the transaction of the rows.
 """
 
 from contextlib import nullcontext
@@ -21,6 +22,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 
+from apps.common.access.client import AccessContext
+from apps.common.access.models import AccessRecord
+from apps.common.access.services import record_access
 from apps.common.exceptions import ApplicationError
 
 from .cells import CellReader, cell_reader
@@ -39,14 +43,24 @@ def import_preview(*, spec: Import, file: IO[bytes], name: str) -> ImportResult:
     return _run(spec, file, name, apply=False)
 
 
-def apply_import(*, spec: Import, file: IO[bytes], name: str) -> ImportResult:
-    """Import `file` all or nothing. Raises ImportFileError for an unreadable file, and
-    ApplicationError (400, or 409 when the only failures are rows changed since the export)
-    whose `extra` is the result with every error by row and column: nothing was written."""
-    return _run(spec, file, name, apply=True)
+def apply_import(
+    *, spec: Import, file: IO[bytes], name: str, context: AccessContext
+) -> ImportResult:
+    """Import `file` all or nothing, recorded as `context`'s (an access record). Raises
+    ImportFileError for an unreadable file, and ApplicationError (400, or 409 when the only
+    failures are rows changed since the export) whose `extra` is the result with every error by
+    row and column: nothing was written, nothing recorded."""
+    return _run(spec, file, name, apply=True, context=context)
 
 
-def _run(spec: Import, file: IO[bytes], name: str, *, apply: bool) -> ImportResult:
+def _run(
+    spec: Import,
+    file: IO[bytes],
+    name: str,
+    *,
+    apply: bool,
+    context: AccessContext | None = None,
+) -> ImportResult:
     limits = ImportLimits.from_settings()
     limits.check_bytes(file_size(file))
     serializer = spec.serializer_class(context={})
@@ -70,6 +84,15 @@ def _run(spec: Import, file: IO[bytes], name: str, *, apply: bool) -> ImportResu
                 raise ImportFileError(_("The file has its header row only: add rows under it."))
             if apply and not result.ok:
                 raise _refused(result)
+            if apply and context is not None:
+                record_access(
+                    action=AccessRecord.Action.IMPORT_APPLIED,
+                    context=context,
+                    export_name=spec.name,
+                    params={"new": result.new, "changed": result.changed},
+                    file_format=result.format,
+                    row_count=result.rows,
+                )
     except IntegrityError as exc:
         raise ApplicationError(
             _("The database refused the rows (%(error)s); nothing was saved.") % {"error": exc}

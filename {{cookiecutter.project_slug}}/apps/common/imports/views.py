@@ -12,6 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from apps.common.access.client import access_context
 from apps.common.schema import ErrorSerializer
 
 from .limits import ImportLimits
@@ -59,6 +60,9 @@ class ImportApi(APIView):
         upload = ImportUploadSerializer(data=request.data)
         upload.is_valid(raise_exception=True)
         file = upload.validated_data["file"]
-        service = import_preview if query.validated_data["dry_run"] else apply_import
-        result = service(spec=spec, file=file, name=file.name)
+        if query.validated_data["dry_run"]:
+            result = import_preview(spec=spec, file=file, name=file.name)
+        else:
+            context = access_context(request)
+            result = apply_import(spec=spec, file=file, name=file.name, context=context)
         return Response(ImportResultSerializer(result.as_dict()).data)

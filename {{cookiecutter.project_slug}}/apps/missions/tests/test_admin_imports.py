@@ -6,6 +6,7 @@ import tempfile
 import pytest
 from django.urls import reverse
 
+from apps.common.access.models import AccessRecord
 from apps.missions.models import Mission
 from apps.users.tests.factories import StaffUserFactory
 
@@ -71,11 +72,14 @@ def test_preview_then_confirm(admin_client, staff_client):
     assert (result["new"], result["changed"], result["unchanged"], result["failed"]) == (1, 1, 2, 0)
     assert Mission.objects.count() == 3
     assert not Mission.objects.filter(title="고친 제목").exists()
+    assert not AccessRecord.objects.filter(action=AccessRecord.Action.IMPORT_APPLIED).exists()
 
     confirmed = admin_client.post(CONFIRM, {"token": _token(preview), "file_name": "m.csv"})
 
     assert (confirmed.status_code, confirmed.url) == (302, CHANGELIST)
     assert Mission.objects.count() == 4
+    applied = AccessRecord.objects.filter(action=AccessRecord.Action.IMPORT_APPLIED)
+    assert list(applied.values_list("export_name", "row_count")) == [("missions", 4)]
     assert Mission.objects.get(pk=missions[0].pk).title == "고친 제목"
     # The kept file went with the confirm: a second confirm has nothing to import.
     again = admin_client.post(CONFIRM, {"token": _token(preview), "file_name": "m.csv"})
