@@ -22,7 +22,7 @@ test: $(BIN)/cookiecutter  ## bake every combination and prove each one works; t
 	echo "make test: $$((seconds / 60))m$$((seconds % 60))s wall time on $(TEST_WORKERS) workers"; \
 	exit $$status
 
-bench: $(BIN)/cookiecutter  ## the full export benchmark: 100,000 rows every method, 1,000,000 CSV and XLSX
+bench: $(BIN)/cookiecutter  ## the full export and import benchmarks: 100,000 rows every method, 1,000,000 rows
 	$(BIN)/pytest tests/test_benchmark.py -m bench
 
 lock: $(BIN)/cookiecutter  ## re-resolve the generated project's lock (its requirements*.txt)

@@ -20,7 +20,8 @@ CONTEXT = json.loads(r"""{{ cookiecutter | tojson }}""")
 
 # Paths that belong to one answer; they are removed when that answer is "off".
 FEATURE_PATHS = {
-    "example_apps": ["apps/missions", "apps/reward_logs"],
+    # benchmarking.py serves the example apps' benchmark commands only.
+    "example_apps": ["apps/missions", "apps/reward_logs", "apps/common/benchmarking.py"],
     "docker": ["Dockerfile", "docker-compose.yml", ".dockerignore"],
     "github": [".github"],
     "gitlab": [".gitlab-ci.yml"],

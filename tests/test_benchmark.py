@@ -12,6 +12,12 @@ the bare COPY), and 1,000,000 rows on the CSV paths, Python and COPY (peak memor
 process before the export, within the spec's 100 MB; the COPY path's throughput targets too).
 `make bench` (marker `bench`): the full table, 100,000 rows with every method over two rounds
 and 1,000,000 rows with our paths and the floors, CSV and XLSX.
+
+The import benchmark (the project's bench_import, issue 19's targets: at least 5 x
+django-import-export's rows/s, peak memory under 150 MB at 1,000,000 rows), on the same
+database: `make test` runs ours at 100,000 rows, new rows and updates, beside
+django-import-export at 10,000 rows of the same file (it is slow; ratios compare rows/s);
+`make bench` adds 1,000,000 rows of ours beside 100,000 of django-import-export's.
 """
 
 from __future__ import annotations
@@ -154,3 +160,56 @@ def test_full_export_benchmark(bench_project, project_python, summary, rows, met
     figures = benchmark(bench_project, project_python, rows, methods, repeat)
 
     summary(f"CSV and XLSX export benchmark (baked project, PostgreSQL):\n{figures['table']}")
+
+
+IMPORT_METHODS = ("ours_new", "ours_update", "iex_new", "iex_update", "iex_bulk_new", "iex_bulk_update")
+IMPORT_RATIO_TARGET = 5.0
+IMPORT_MEMORY_TARGET_MB = 150
+
+
+def import_benchmark(bench_project, python: Path, rows: int, baseline_rows: int) -> dict:
+    """Run the project's bench_import; check every import wrote its rows; return its figures."""
+    project, env = bench_project
+    output = run(
+        [
+            *(python, "manage.py", "bench_import", "--rows", rows),
+            *("--baseline-rows", baseline_rows, "--json", "bench-import.json"),
+        ],
+        project,
+        env=env,
+        timeout=3600,
+    )
+    figures = json.loads((project / "bench-import.json").read_text())
+    assert set(figures["methods"]) == set(IMPORT_METHODS)
+    for name, method in figures["methods"].items():
+        assert method["written"] == method["rows"] == (rows if name.startswith("ours_") else baseline_rows)
+    start = output.index(f"{rows:,} rows (django-import-export")
+    table = output[start : output.index("Figures written")].rstrip()
+    lines = [table]
+    for name in ("ours_new", "ours_update"):
+        method = figures["methods"][name]
+        for baseline in ("iex", "iex_bulk"):
+            ratio = method[f"ratio_to_{baseline}"]
+            verdict = "met" if ratio >= IMPORT_RATIO_TARGET else "BELOW"
+            target = f"at least {IMPORT_RATIO_TARGET}"
+            lines.append(f"target {name}: {ratio:.2f} x {baseline} ({target}): {verdict}")
+        if rows >= 1_000_000:
+            peak = method["peak_rss_mb"]
+            verdict = "met" if peak < IMPORT_MEMORY_TARGET_MB else "ABOVE"
+            lines.append(f"target {name}: peak {peak:.1f} MB (under {IMPORT_MEMORY_TARGET_MB} MB): {verdict}")
+    return {**figures, "table": "\n".join(lines)}
+
+
+def test_import_benchmark_at_100k_rows_beside_django_import_export(bench_project, project_python, summary):
+    figures = import_benchmark(bench_project, project_python, 100_000, 10_000)
+
+    summary(f"Import benchmark (baked project, PostgreSQL):\n{figures['table']}")
+
+
+@pytest.mark.bench
+def test_full_import_benchmark_at_1m_rows(bench_project, project_python, summary):
+    figures = import_benchmark(bench_project, project_python, 1_000_000, 100_000)
+
+    summary(f"Import benchmark at 1,000,000 rows (baked project, PostgreSQL):\n{figures['table']}")
+    for name in ("ours_new", "ours_update"):
+        assert figures["methods"][name]["peak_rss_mb"] < IMPORT_MEMORY_TARGET_MB

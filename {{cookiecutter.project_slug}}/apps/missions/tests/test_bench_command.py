@@ -28,3 +28,16 @@ def test_bench_prints_both_paths_and_leaves_no_rows_behind():
 def test_bench_refuses_a_size_outside_a_batch(size):
     with pytest.raises(CommandError, match="--size must be between 1 and 100"):
         call_command("bench_mission_bulk_update", "--size", size)
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (["--methods", "ours_new,theirs"], "Unknown methods: theirs"),
+        (["--rows", "0"], "--rows and --baseline-rows must be at least 1."),
+        (["--baseline-rows", "0"], "--rows and --baseline-rows must be at least 1."),
+    ],
+)
+def test_the_import_bench_refuses_bad_arguments(arguments, message):
+    with pytest.raises(CommandError, match=message):
+        call_command("bench_import", *arguments)

@@ -23,7 +23,6 @@ in-memory openpyxl workbook, saved at the end), and `xlsx_floor` (the same XlsxW
 constant-memory mode, fed straight from values_list). XLSX ratios are to the XLSX floor.
 """
 
-import contextlib
 import csv
 import gc
 import hashlib
@@ -31,8 +30,6 @@ import io
 import json
 import logging
 import os
-import resource
-import sys
 import tempfile
 import time
 import zipfile
@@ -49,6 +46,7 @@ from django.test import override_settings
 from moto.server import ThreadedMotoServer
 from openpyxl.styles import Font
 
+from apps.common.benchmarking import peak_rss_kb
 from apps.common.exports.s3 import S3ClientService
 from apps.reward_logs.exports import MissionRewardLogCSVDownloader
 from apps.reward_logs.models import MissionRewardLog
@@ -276,29 +274,6 @@ def _digest(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _status_kb(field: str) -> int | None:
-    with contextlib.suppress(OSError), open("/proc/self/status") as status:
-        for line in status:
-            if line.startswith(f"{field}:"):
-                return int(line.split()[1])
-    return None
-
-
-def _memory_kb() -> tuple[Callable[[], int], int]:
-    """A reader of peak RSS in KB, and the RSS now (the baseline), with the peak reset to it."""
-    if _status_kb("VmHWM") is not None:
-        # Writing 5 to clear_refs resets the peak (VmHWM) to the current RSS.
-        with contextlib.suppress(OSError):
-            Path("/proc/self/clear_refs").write_text("5")
-        return (lambda: _status_kb("VmHWM") or 0), _status_kb("VmRSS") or 0
-    scale = 1024 if sys.platform == "darwin" else 1  # ru_maxrss is bytes on macOS
-
-    def peak() -> int:
-        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // scale
-
-    return peak, peak()
-
-
 def _run_in_child(name: str, queryset: QuerySet, directory: Path) -> dict[str, Any]:
     """Run one export in a forked process; its figures come back through a pipe."""
     connections.close_all()  # the child opens its own database connection
@@ -308,7 +283,7 @@ def _run_in_child(name: str, queryset: QuerySet, directory: Path) -> dict[str, A
         os.close(read_end)
         try:
             gc.collect()
-            peak, baseline = _memory_kb()
+            peak, baseline = peak_rss_kb()
             started = time.perf_counter()
             output = EXPORTS[name](queryset, directory)
             seconds = time.perf_counter() - started
