@@ -28,9 +28,14 @@ FALLBACK_BATCH_SIZE = 100
 
 def _column(model: type[models.Model], name: str) -> models.Field:
     field = model._meta.get_field(name)
-    if not isinstance(field, models.Field) or not field.concrete:
+    if not isinstance(field, models.Field) or not field.concrete or field.column is None:
         raise ValueError(f"{model.__name__}.{name} is not a column to write.")
     return field
+
+
+def _column_name(field: models.Field) -> str:
+    """The field's column (`_column` made sure it has one; the stubs type it optional)."""
+    return str(field.column)
 
 
 def bulk_update_rows(instances: Sequence[models.Model], fields: Sequence[str]) -> None:
@@ -46,11 +51,11 @@ def bulk_update_rows(instances: Sequence[models.Model], fields: Sequence[str]) -
     columns = [_column(model, meta.pk.name), *(_column(model, name) for name in fields)]
     quote = connection.ops.quote_name
     casts = ", ".join(f"%s::{column.db_type(connection)}" for column in columns)
-    names = ", ".join(quote(column.column) for column in columns)
+    names = ", ".join(quote(_column_name(column)) for column in columns)
     assignments = ", ".join(
-        f"{quote(column.column)} = v.{quote(column.column)}" for column in columns[1:]
+        f"{quote(_column_name(column))} = v.{quote(_column_name(column))}" for column in columns[1:]
     )
-    table, key = quote(meta.db_table), quote(meta.pk.column)
+    table, key = quote(meta.db_table), quote(_column_name(columns[0]))
     batch_size = max(1, MAX_PARAMETERS // len(columns))
     # One batch or all of them, as Django's bulk_update() does.
     with transaction.atomic(using=connection.alias, savepoint=False), connection.cursor() as cursor:
