@@ -154,8 +154,10 @@ def _csv_rows(text: io.TextIOWrapper, *, max_columns: int) -> Iterator[tuple[int
             if any(cell.strip() for cell in cells):
                 yield row_number, cells
     finally:
-        # The wrapper would close the upload when it goes; the upload is its owner's to close.
-        text.detach()
+        # The wrapper would close the upload when it goes; the upload is its owner's to close
+        # (and may have closed it already, when the reading stopped early).
+        if not text.closed:
+            text.detach()
 
 
 def _xlsx_sheet(file: IO[bytes], *, max_columns: int) -> Sheet:
