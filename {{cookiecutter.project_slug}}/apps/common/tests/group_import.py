@@ -2,6 +2,7 @@
 in every bake, with or without the example apps, and a URLconf wiring it as an app would."""
 
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 from django.contrib.auth.models import Group
 from django.urls import include, path
@@ -15,7 +16,8 @@ class GroupRowSerializer(serializers.ModelSerializer):
     class Meta:
         model = Group
         fields = ["name"]
-        extra_kwargs = {"name": {"validators": []}}  # unique: the database enforces it
+        # The name is unique: the database enforces it, in the import's transaction.
+        extra_kwargs: dict[str, dict[str, Any]] = {"name": {"validators": []}}
 
 
 def groups_create(*, instances: Sequence[Group]) -> None:

@@ -86,7 +86,7 @@ def test_a_cp949_file_reads_as_korean():
     )
 
     assert result.new == 1
-    assert "949" in result.encoding.upper()
+    assert "949" in str(result.encoding).upper()
 
 
 @pytest.mark.urls("apps.common.tests.group_import")
